@@ -1,9 +1,11 @@
--- Event store and transactional outbox of the waiting-room suite.
--- Written by api-service in one transaction per command; the outbox is drained by
--- outbox-worker; projection-worker reads `events` to rebuild read models.
--- Version ranges in this folder: V1-V9 shared core, V10-V19 api-service changes,
--- V20-V29 outbox-worker changes, V30-V39 projection-worker changes.
--- Service-private tables live in each service's own folder (api-service: db/api, V100+).
+-- Event store and transactional outbox of the waiting-room suite: the whole `public` schema of
+-- the waitingroom database. Written by api-service in one transaction per command; the outbox is
+-- drained by outbox-worker; projection-worker reads `events` to rebuild read models (its own
+-- tables live in its own `projection` schema with their own migrations).
+-- api-service and outbox-worker both run these migrations at start (Flyway serialises them with
+-- a lock), so whichever starts first creates the schema.
+-- Version ranges in this folder: V1-V9 shared core, V10-V19 api-service (snapshots, idempotency
+-- keys, ...), V20-V29 outbox-worker, V30-V39 projection-worker needs on `events`.
 
 CREATE TABLE events (
     global_position BIGSERIAL PRIMARY KEY,
