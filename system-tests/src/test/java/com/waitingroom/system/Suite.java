@@ -1,0 +1,112 @@
+package com.waitingroom.system;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.waitingroom.testsupport.LocalInfra;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The three services of the waiting-room flow, started as separate processes against a
+ * database and exchange/queue names reserved for this suite, from a clean state.
+ */
+final class Suite implements AutoCloseable {
+
+    static final String DATABASE = "waitingroom_system_test";
+    static final String EXCHANGE = "waiting-room.events.system-test";
+    static final String QUEUE = "projection-worker.system-test";
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    final ServiceProcess api;
+    final ServiceProcess outbox;
+    final ServiceProcess projection;
+
+    private Suite(Path root) throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PG_HOST", LocalInfra.pgHost());
+        environment.put("PG_PORT", Integer.toString(LocalInfra.pgPort()));
+        environment.put("PG_DB", DATABASE);
+        environment.put("PG_USER", LocalInfra.pgUser());
+        environment.put("PG_PASSWORD", LocalInfra.pgPassword());
+        environment.put("RABBITMQ_HOST", LocalInfra.rabbitHost());
+        environment.put("RABBITMQ_PORT", Integer.toString(LocalInfra.rabbitPort()));
+        environment.put("RABBITMQ_USER", LocalInfra.rabbitUser());
+        environment.put("RABBITMQ_PASSWORD", LocalInfra.rabbitPassword());
+        environment.put("EVENTS_EXCHANGE", EXCHANGE);
+        environment.put("PROJECTION_QUEUE", QUEUE);
+        environment.put("ADMIN_TOKEN", "system-test-token");
+        api = new ServiceProcess("api-service", root, freePort(), environment);
+        outbox = new ServiceProcess("outbox-worker", root, freePort(), environment);
+        projection = new ServiceProcess("projection-worker", root, freePort(), environment);
+    }
+
+    /** Resets the suite's database and broker objects, then starts api → (outbox ∥ projection). */
+    static Suite start() throws Exception {
+        resetDatabase();
+        resetBroker();
+        Suite suite = new Suite(suiteRoot());
+        try {
+            // api-service first: it runs the event-store migrations the others rely on.
+            suite.api.start();
+            suite.api.awaitReady(START_TIMEOUT);
+            suite.outbox.start();
+            suite.projection.start();
+            suite.outbox.awaitReady(START_TIMEOUT);
+            suite.projection.awaitReady(START_TIMEOUT);
+            return suite;
+        } catch (Exception | Error e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        projection.stop();
+        outbox.stop();
+        api.stop();
+    }
+
+    private static Path suiteRoot() {
+        String root = System.getProperty("suite.root");
+        return root == null ? Path.of("..").toAbsolutePath().normalize() : Path.of(root);
+    }
+
+    private static void resetDatabase() throws SQLException {
+        try (java.sql.Connection connection = LocalInfra.connect(DATABASE);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS projection CASCADE");
+            statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            statement.execute("CREATE SCHEMA public");
+        }
+    }
+
+    private static void resetBroker() throws IOException, TimeoutException {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(LocalInfra.rabbitHost());
+        factory.setPort(LocalInfra.rabbitPort());
+        factory.setUsername(LocalInfra.rabbitUser());
+        factory.setPassword(LocalInfra.rabbitPassword());
+        try (Connection connection = factory.newConnection("system-tests-reset");
+             Channel channel = connection.createChannel()) {
+            channel.queueDelete(QUEUE);
+            channel.queueDelete(QUEUE + ".dlq");
+            channel.exchangeDelete(EXCHANGE);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
