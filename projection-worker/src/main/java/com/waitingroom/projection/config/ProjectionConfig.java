@@ -1,0 +1,62 @@
+package com.waitingroom.projection.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+
+/** Settings of the projection worker; every value has an env var with a local default (application.properties). */
+@ConfigMapping(prefix = "projection")
+public interface ProjectionConfig {
+
+    /** The only projection this worker maintains (all read models are updated in one transaction). */
+    String PROJECTION_NAME = "waiting-rooms";
+
+    Rabbit rabbitmq();
+
+    String exchange();
+
+    String queue();
+
+    @WithName("dead-letter-exchange")
+    String deadLetterExchange();
+
+    /** Unacknowledged messages the broker may push ahead; must exceed batch-size to keep batches full. */
+    int prefetch();
+
+    /** Most events applied in one read-model transaction. */
+    @WithName("batch-size")
+    int batchSize();
+
+    /** Attempts for an event whose handler fails before it is dead-lettered. */
+    @WithName("max-attempts")
+    int maxAttempts();
+
+    /** Readiness turns DOWN while the observed end-to-end lag is above this. */
+    @WithName("lag-threshold")
+    Duration lagThreshold();
+
+    /** How long lag samples (applied_events) are kept for /api/metrics/lag. */
+    @WithName("lag-retention")
+    Duration lagRetention();
+
+    /** Parked events older than this are retried against the event store by a background sweep. */
+    @WithName("parked-retry-after")
+    Duration parkedRetryAfter();
+
+    @WithName("admin-token")
+    String adminToken();
+
+    @WithName("history-limit-max")
+    int historyLimitMax();
+
+    interface Rabbit {
+        String host();
+
+        int port();
+
+        String username();
+
+        String password();
+    }
+}

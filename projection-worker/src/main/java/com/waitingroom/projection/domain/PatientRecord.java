@@ -1,0 +1,32 @@
+package com.waitingroom.projection.domain;
+
+import java.time.Instant;
+
+/** Mutable row of projection.patients while a batch is applied. */
+public final class PatientRecord {
+    public final String queueId;
+    public final String patientId;
+    public String patientName;
+    public String priority;
+    public int priorityLevel;
+    public String requestedPriority;
+    public String consultationType;
+    public PatientState state;
+    public Instant checkedInAt;
+    public long checkInVersion;
+    public String deskId;
+    public String roomId;
+    public Instant calledAt;
+    public Instant consultationStartedAt;
+    public Instant finishedAt;
+    public String outcome;
+    public String notes;
+    public int paymentAttempts;
+    public int absences;
+    public boolean dirty;
+
+    public PatientRecord(String queueId, String patientId) {
+        this.queueId = queueId;
+        this.patientId = patientId;
+    }
+}

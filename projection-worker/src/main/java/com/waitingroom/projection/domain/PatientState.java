@@ -1,0 +1,21 @@
+package com.waitingroom.projection.domain;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Where a patient is in the visit, as derived from the events. */
+public enum PatientState {
+    WaitingForCashier, AtCashier, PaymentPending, WaitingForConsultation, Claimed, Called, InConsultation,
+    Completed, Cancelled;
+
+    /** States in which the patient sits in the waiting room (shown by the queue-state view). */
+    public static final Set<PatientState> WAITING = EnumSet.of(WaitingForCashier, PaymentPending, WaitingForConsultation);
+
+    public boolean isWaiting() {
+        return WAITING.contains(this);
+    }
+
+    public boolean isFinished() {
+        return this == Completed || this == Cancelled;
+    }
+}

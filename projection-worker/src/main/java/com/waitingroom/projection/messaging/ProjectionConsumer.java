@@ -1,0 +1,366 @@
+package com.waitingroom.projection.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Delivery;
+import com.waitingroom.kernel.AggregateTypes;
+import com.waitingroom.kernel.DomainEvent;
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventDecodingException;
+import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.Routing;
+import com.waitingroom.projection.store.BatchOutcome;
+import com.waitingroom.projection.store.IncomingEvent;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Consumes the projection queue with manual acks and applies deliveries in batches: the broker
+ * thread only enqueues, one applier thread drains up to batch-size messages, applies them in one
+ * transaction and acks them (multiple=true) only after the commit. Not a CDI bean so a test can
+ * run a second instance against the same queue.
+ */
+public final class ProjectionConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionConsumer.class);
+
+    /** Settings of one consumer. */
+    public record Settings(String host, int port, String username, String password, String exchange, String queue,
+                           String deadLetterExchange, int prefetch, int batchSize, int maxAttempts) {
+        public String deadLetterQueue() {
+            return queue + ".dlq";
+        }
+    }
+
+    /** Applies a batch in one read-model transaction. */
+    @FunctionalInterface
+    public interface BatchApplier {
+        BatchOutcome apply(List<IncomingEvent> batch) throws SQLException;
+    }
+
+    private record Inbound(long deliveryTag, Delivery delivery) {
+    }
+
+    private record Decoded(Inbound message, IncomingEvent event) {
+    }
+
+    private final Settings settings;
+    private final BatchApplier applier;
+    private final ApplyListener listener;
+    private final EventCodec codec = EventCodec.standard();
+    private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private volatile boolean consuming;
+    private volatile Connection connection;
+    private volatile Channel consumeChannel;
+    private volatile Channel publishChannel;
+    private Thread applierThread;
+
+    public ProjectionConsumer(Settings settings, BatchApplier applier, ApplyListener listener) {
+        this.settings = settings;
+        this.applier = applier;
+        this.listener = listener;
+    }
+
+    /** Connects (retrying in the background until the broker answers) and starts applying. */
+    public synchronized void start() {
+        running = true;
+        applierThread = new Thread(this::run, "projection-applier-" + settings.queue());
+        applierThread.setDaemon(true);
+        applierThread.start();
+    }
+
+    /** True while connected and subscribed (readiness). */
+    public boolean isConsuming() {
+        Connection current = connection;
+        return consuming && current != null && current.isOpen();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    private void run() {
+        while (running && connection == null) {
+            try {
+                connect();
+            } catch (Exception e) {
+                LOG.warnf("RabbitMQ not reachable at %s:%d (%s); retrying", settings.host(), settings.port(),
+                        Failures.describe(e));
+                listener.failed("RabbitMQ: " + Failures.describe(e));
+                sleep(Duration.ofSeconds(2));
+            }
+        }
+        while (running) {
+            try {
+                Inbound first = inbox.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Inbound> batch = new ArrayList<>(settings.batchSize());
+                batch.add(first);
+                inbox.drainTo(batch, settings.batchSize() - 1);
+                process(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // Nothing was acked: the channel is closed below so the broker redelivers the batch.
+                LOG.errorf(e, "batch aborted without ack; recovering the channel");
+                listener.failed(Failures.describe(e));
+                resetChannel();
+            }
+        }
+    }
+
+    private void connect() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(settings.host());
+        factory.setPort(settings.port());
+        factory.setUsername(settings.username());
+        factory.setPassword(settings.password());
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(2000);
+        factory.setRequestedHeartbeat(10);
+        factory.setConnectionTimeout(5000);
+        Connection opened = factory.newConnection("projection-worker");
+        try {
+            Channel publish = opened.createChannel();
+            declareTopology(publish);
+            publish.confirmSelect();
+            publishChannel = publish;
+            connection = opened;
+            subscribe();
+        } catch (Exception e) {
+            connection = null;
+            try {
+                opened.close();
+            } catch (Exception ignored) {
+                // closing a half-open connection
+            }
+            throw e;
+        }
+        LOG.infof("consuming %s (bound with # to %s), prefetch %d, batch %d", settings.queue(), settings.exchange(),
+                settings.prefetch(), settings.batchSize());
+    }
+
+    private void declareTopology(Channel channel) throws Exception {
+        channel.exchangeDeclare(settings.exchange(), "topic", true);
+        channel.queueDeclare(settings.queue(), true, false, false, null);
+        channel.queueBind(settings.queue(), settings.exchange(), Routing.ALL_EVENTS);
+        channel.exchangeDeclare(settings.deadLetterExchange(), "topic", true);
+        channel.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
+        // The routing key of a dead letter is the queue it died in, so each consumer gets its own.
+        channel.queueBind(settings.deadLetterQueue(), settings.deadLetterExchange(), settings.queue());
+    }
+
+    private void subscribe() throws Exception {
+        Channel channel = connection.createChannel();
+        channel.basicQos(settings.prefetch());
+        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(new Inbound(
+                        delivery.getEnvelope().getDeliveryTag(), delivery)),
+                tag -> consuming = false);
+        consumeChannel = channel;
+        consuming = true;
+    }
+
+    private void resetChannel() {
+        consuming = false;
+        Channel channel = consumeChannel;
+        inbox.clear(); // their channel is closing: the broker redelivers them
+        try {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+            }
+        } catch (Exception ignored) {
+            // closing a broken channel
+        }
+        while (running) {
+            try {
+                if (connection != null && connection.isOpen()) {
+                    subscribe();
+                    return;
+                }
+            } catch (Exception e) {
+                LOG.warnf("resubscribe failed: %s", Failures.describe(e));
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    private void process(List<Inbound> batch) throws Exception {
+        List<Decoded> decoded = new ArrayList<>(batch.size());
+        for (Inbound message : batch) {
+            try {
+                decoded.add(new Decoded(message, decode(message.delivery())));
+            } catch (EventDecodingException | IllegalArgumentException e) {
+                // Deterministic: retrying an undecodable message or unknown type cannot succeed.
+                deadLetter(message, "undecodable: " + Failures.describe(e));
+            }
+        }
+        if (!decoded.isEmpty()) {
+            applyBatch(decoded);
+        }
+        // Everything up to the last tag is now committed, parked or dead-lettered.
+        consumeChannel.basicAck(batch.get(batch.size() - 1).deliveryTag(), true);
+    }
+
+    private void applyBatch(List<Decoded> decoded) throws Exception {
+        List<IncomingEvent> events = new ArrayList<>(decoded.size());
+        for (Decoded d : decoded) {
+            events.add(d.event());
+        }
+        long backoff = 100;
+        while (true) {
+            try {
+                BatchOutcome outcome = applier.apply(events);
+                listener.batchCommitted(outcome, Instant.now());
+                return;
+            } catch (Exception e) {
+                if (!Failures.isTransient(e)) {
+                    break;
+                }
+                if (!running) {
+                    throw e;
+                }
+                // The database is unavailable: keep the messages unacked and retry; never dead-letter.
+                LOG.warnf("read-model transaction failed (%s); retrying in %d ms", Failures.describe(e), backoff);
+                listener.failed(Failures.describe(e));
+                sleep(Duration.ofMillis(backoff));
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+        // A handler failed on some event: isolate it by applying one event per transaction.
+        for (Decoded d : decoded) {
+            applySingle(d);
+        }
+    }
+
+    private void applySingle(Decoded d) throws Exception {
+        long backoff = 100;
+        int attempts = 0;
+        while (true) {
+            try {
+                BatchOutcome outcome = applier.apply(List.of(d.event()));
+                listener.batchCommitted(outcome, Instant.now());
+                return;
+            } catch (Exception e) {
+                if (Failures.isTransient(e)) {
+                    if (!running) {
+                        throw e;
+                    }
+                    listener.failed(Failures.describe(e));
+                    sleep(Duration.ofMillis(backoff));
+                    backoff = Math.min(backoff * 2, 5000);
+                    continue;
+                }
+                attempts++;
+                listener.failed(Failures.describe(e));
+                if (attempts >= settings.maxAttempts()) {
+                    deadLetter(d.message(), "handler failed after " + attempts + " attempts: " + Failures.describe(e));
+                    return;
+                }
+                sleep(Duration.ofMillis(50L * attempts));
+            }
+        }
+    }
+
+    private IncomingEvent decode(Delivery delivery) {
+        EventEnvelope envelope = codec.decode(delivery.getBody());
+        if (!AggregateTypes.WAITING_QUEUE.equals(envelope.aggregateType())) {
+            throw new EventDecodingException("unsupported aggregate type '" + envelope.aggregateType() + "'");
+        }
+        DomainEvent payload = codec.payloadOf(envelope);
+        Map<String, Object> headers = delivery.getProperties().getHeaders();
+        Instant publishedAt = epochMillisHeader(headers, Routing.Headers.PUBLISHED_AT);
+        if (publishedAt == null && delivery.getProperties().getTimestamp() != null) {
+            publishedAt = delivery.getProperties().getTimestamp().toInstant();
+        }
+        return new IncomingEvent(envelope, payload, publishedAt);
+    }
+
+    static Instant epochMillisHeader(Map<String, Object> headers, String name) {
+        Object value = headers == null ? null : headers.get(name);
+        if (value instanceof Number number) {
+            return Instant.ofEpochMilli(number.longValue());
+        }
+        if (value != null) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(value.toString()));
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Publishes to the dead-letter exchange with the reason and waits for the broker's confirm. */
+    private void deadLetter(Inbound message, String reason) throws Exception {
+        AMQP.BasicProperties original = message.delivery().getProperties();
+        Map<String, Object> headers = new HashMap<>();
+        if (original.getHeaders() != null) {
+            headers.putAll(original.getHeaders());
+        }
+        headers.put(Routing.Headers.DEAD_LETTER_REASON, reason);
+        headers.put("x-original-exchange", message.delivery().getEnvelope().getExchange());
+        headers.put("x-original-routing-key", message.delivery().getEnvelope().getRoutingKey());
+        AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+        Channel channel = publishChannel;
+        synchronized (channel) {
+            channel.basicPublish(settings.deadLetterExchange(), settings.queue(), true, properties,
+                    message.delivery().getBody());
+            try {
+                channel.waitForConfirmsOrDie(10_000);
+            } catch (TimeoutException e) {
+                throw new java.io.IOException("dead-letter publish not confirmed", e);
+            }
+        }
+        LOG.warnf("dead-lettered message %s: %s", original.getMessageId(), reason);
+        listener.deadLettered(reason);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops after the batch in progress (acked or not); unacked messages go back to the queue. */
+    @Override
+    public void close() {
+        running = false;
+        Thread thread = applierThread;
+        if (thread != null) {
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        consuming = false;
+        Connection current = connection;
+        if (current != null) {
+            try {
+                current.close(5000);
+            } catch (Exception ignored) {
+                // already closed
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package com.waitingroom.projection;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.waitingroom.testsupport.LocalInfra;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.flywaydb.core.Flyway;
+
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Prepares the suite's own database and RabbitMQ names before Quarkus starts: cleans both schemas,
+ * creates the event store (public.events) from the kernel's db/eventstore migrations, deletes the
+ * suite's queues, and points the service at them.
+ */
+public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DATABASE = "waitingroom_projection_test";
+    public static final String EXCHANGE = "projection-test.events";
+    public static final String QUEUE = "projection-test.read-models";
+    public static final String DEAD_LETTER_EXCHANGE = "projection-test.events.dlx";
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
+    @Override
+    public Map<String, String> start() {
+        try (java.sql.Connection connection = LocalInfra.connect(DATABASE); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS projection CASCADE");
+            statement.execute("DROP SCHEMA IF EXISTS projection_rebuild CASCADE");
+            statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            statement.execute("CREATE SCHEMA public");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot clean " + DATABASE, e);
+        }
+        Flyway.configure()
+                .dataSource(LocalInfra.jdbcUrl(DATABASE), LocalInfra.pgUser(), LocalInfra.pgPassword())
+                .locations("classpath:db/eventstore").schemas("public").load().migrate();
+        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            channel.queueDelete(QUEUE);
+            channel.queueDelete(QUEUE + ".dlq");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot reset RabbitMQ queues", e);
+        }
+        return Map.of(
+                "quarkus.datasource.jdbc.url", LocalInfra.jdbcUrl(DATABASE) + "?reWriteBatchedInserts=true",
+                "projection.exchange", EXCHANGE,
+                "projection.queue", QUEUE,
+                "projection.dead-letter-exchange", DEAD_LETTER_EXCHANGE,
+                "projection.admin-token", ADMIN_TOKEN,
+                "projection.lag-threshold", "60s",
+                "projection.parked-retry-after", "1s",
+                "projection.rabbitmq.host", LocalInfra.rabbitHost(),
+                "projection.rabbitmq.port", String.valueOf(LocalInfra.rabbitPort()));
+    }
+
+    @Override
+    public void stop() {
+        // Data stays for post-mortem inspection; the next run cleans it.
+    }
+}

@@ -1,0 +1,145 @@
+package com.waitingroom.projection;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.waitingroom.kernel.DomainEvent;
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.Priority;
+import com.waitingroom.kernel.Routing;
+import com.waitingroom.kernel.events.PatientCheckedIn;
+import com.waitingroom.kernel.events.WaitingQueueCreated;
+import com.waitingroom.testsupport.LocalInfra;
+
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds one queue's event stream and publishes it the way outbox-worker does (wire contract). */
+public final class TestEvents implements AutoCloseable {
+
+    private static final EventCodec CODEC = EventCodec.standard();
+
+    private final Connection connection;
+    private final Channel channel;
+
+    public TestEvents() throws Exception {
+        connection = rabbit();
+        channel = connection.createChannel();
+        channel.exchangeDeclare(ProjectionTestInfra.EXCHANGE, "topic", true);
+        channel.confirmSelect();
+    }
+
+    public static Connection rabbit() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(LocalInfra.rabbitHost());
+        factory.setPort(LocalInfra.rabbitPort());
+        factory.setUsername(LocalInfra.rabbitUser());
+        factory.setPassword(LocalInfra.rabbitPassword());
+        return factory.newConnection("projection-worker-tests");
+    }
+
+    public static String newQueueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A stream under construction: versions are assigned in call order. */
+    public static final class Stream {
+        public final String queueId;
+        public final List<EventEnvelope> events = new ArrayList<>();
+        private Instant clock;
+
+        public Stream(String queueId, Instant start) {
+            this.queueId = queueId;
+            this.clock = start.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // PostgreSQL keeps microseconds
+        }
+
+        public Stream(String queueId) {
+            this(queueId, Instant.now());
+        }
+
+        public Stream created() {
+            return add(new WaitingQueueCreated(queueId, "Queue " + queueId, 50));
+        }
+
+        public Stream checkIn(String patientId, String name, Priority priority) {
+            return add(new PatientCheckedIn(queueId, patientId, name, priority, priority, "General", null, 40,
+                    false, events.size()));
+        }
+
+        public Stream add(DomainEvent event) {
+            clock = clock.plusMillis(1);
+            events.add(CODEC.wrap(event, UUID.randomUUID(), events.size() + 1, clock, "corr-" + queueId, null, "test"));
+            return this;
+        }
+
+        public EventEnvelope version(long version) {
+            return events.get((int) version - 1);
+        }
+    }
+
+    public void publish(EventEnvelope envelope) throws Exception {
+        publish(envelope, envelope.occurredAt().toEpochMilli(), System.currentTimeMillis());
+    }
+
+    public void publish(EventEnvelope envelope, long occurredAtMillis, long publishedAtMillis) throws Exception {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Routing.Headers.AGGREGATE_ID, envelope.aggregateId());
+        headers.put(Routing.Headers.AGGREGATE_VERSION, envelope.version());
+        headers.put(Routing.Headers.EVENT_TYPE, envelope.eventType());
+        headers.put(Routing.Headers.SCHEMA_VERSION, envelope.schemaVersion());
+        headers.put(Routing.Headers.OCCURRED_AT, occurredAtMillis);
+        headers.put(Routing.Headers.PUBLISHED_AT, publishedAtMillis);
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType(Routing.CONTENT_TYPE).deliveryMode(2).messageId(envelope.eventId().toString())
+                .correlationId(envelope.correlationId()).type(envelope.eventType())
+                .timestamp(new java.util.Date(publishedAtMillis)).headers(headers).build();
+        publishRaw(Routing.routingKey(envelope.eventType()), properties, CODEC.encode(envelope));
+    }
+
+    public void publishAll(List<EventEnvelope> envelopes) throws Exception {
+        for (EventEnvelope envelope : envelopes) {
+            publish(envelope);
+        }
+    }
+
+    public void publishRaw(String routingKey, AMQP.BasicProperties properties, byte[] body) throws Exception {
+        channel.basicPublish(ProjectionTestInfra.EXCHANGE, routingKey, properties, body);
+        channel.waitForConfirmsOrDie(10_000);
+    }
+
+    /** Appends envelopes to public.events as api-service would. */
+    public static void store(List<EventEnvelope> envelopes) throws Exception {
+        try (java.sql.Connection c = LocalInfra.connect(ProjectionTestInfra.DATABASE);
+             PreparedStatement insert = c.prepareStatement("INSERT INTO public.events (event_id, aggregate_id,"
+                     + " aggregate_type, version, event_type, schema_version, occurred_at, correlation_id, causation_id,"
+                     + " actor, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            for (EventEnvelope e : envelopes) {
+                insert.setObject(1, e.eventId());
+                insert.setString(2, e.aggregateId());
+                insert.setString(3, e.aggregateType());
+                insert.setLong(4, e.version());
+                insert.setString(5, e.eventType());
+                insert.setInt(6, e.schemaVersion());
+                insert.setObject(7, java.time.OffsetDateTime.ofInstant(e.occurredAt(), java.time.ZoneOffset.UTC));
+                insert.setString(8, e.correlationId());
+                insert.setString(9, e.causationId());
+                insert.setString(10, e.actor());
+                insert.setString(11, e.payload().toString());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}

@@ -1,0 +1,207 @@
+package com.waitingroom.projection;
+
+import com.waitingroom.kernel.Priority;
+import com.waitingroom.kernel.events.ConsultingRoomActivated;
+import com.waitingroom.kernel.events.PatientAttentionCompleted;
+import com.waitingroom.kernel.events.PatientCalled;
+import com.waitingroom.kernel.events.PatientCalledAtCashier;
+import com.waitingroom.kernel.events.PatientClaimedForAttention;
+import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientPaymentValidated;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+/** The query API end to end: events published to RabbitMQ, read models in PostgreSQL, HTTP views. */
+@QuarkusTest
+@QuarkusTestResource(value = ProjectionTestInfra.class, restrictToAnnotatedClass = false)
+class WaitingRoomResourceTest {
+
+    static TestEvents events;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        events = new TestEvents();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        events.close();
+    }
+
+    static void awaitVersion(String queueId, long version) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
+                given().get("/api/waiting-rooms/{q}/queue", queueId).then().extract().statusCode() == 200
+                        && given().get("/api/waiting-rooms/{q}/queue", queueId).then().extract().jsonPath()
+                        .getLong("version") >= version);
+    }
+
+    @Test
+    void waitingPatientsAreOrderedByPriorityThenCheckInTime() throws Exception {
+        TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("order")).created()
+                .checkIn("P-1", "Ana", Priority.LOW)
+                .checkIn("P-2", "Bruno", Priority.URGENT)
+                .checkIn("P-3", "Carla", Priority.HIGH)
+                .checkIn("P-4", "Dario", Priority.URGENT);
+        events.publishAll(stream.events);
+        awaitVersion(stream.queueId, 5);
+
+        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
+                .body("queueId", equalTo(stream.queueId))
+                .body("patients.patientId", contains("P-2", "P-4", "P-3", "P-1"))
+                .body("patients.priority", contains("Urgent", "Urgent", "High", "Low"))
+                .body("patients[0].patientName", equalTo("Bruno"))
+                .body("patients[0].state", equalTo("WaitingForCashier"))
+                .body("patients[0].checkedInAt", equalTo(stream.version(3).occurredAt().toString()))
+                .body("patients[0].waitSeconds", notNullValue());
+    }
+
+    @Test
+    void unknownQueueIsA404Problem() {
+        given().get("/api/waiting-rooms/{q}/queue", "no-such-queue").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404)).body("code", equalTo("QUEUE_NOT_FOUND"))
+                .body("detail", containsString("no-such-queue"));
+        given().get("/api/waiting-rooms/{q}/monitor", "no-such-queue").then().statusCode(404);
+        given().get("/api/waiting-rooms/{q}/next-turn", "no-such-queue").then().statusCode(404);
+        given().get("/api/waiting-rooms/{q}/history", "no-such-queue").then().statusCode(404);
+    }
+
+    @Test
+    void redeliveredEventsChangeNothing() throws Exception {
+        TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("dup")).created()
+                .checkIn("P-1", "Ana", Priority.MEDIUM)
+                .checkIn("P-2", "Bruno", Priority.MEDIUM);
+        events.publishAll(stream.events);
+        events.publishAll(stream.events);
+        events.publish(stream.version(2));
+        stream.add(new PatientCalledAtCashier(stream.queueId, "P-1", "D-1"));
+        events.publish(stream.version(4));
+        awaitVersion(stream.queueId, 4);
+        events.publish(stream.version(4));
+        events.publish(stream.version(2));
+        // A marker event behind the duplicates proves they were consumed before we look.
+        stream.add(new PatientCalledAtCashier(stream.queueId, "P-2", "D-2"));
+        events.publish(stream.version(5));
+        awaitVersion(stream.queueId, 5);
+
+        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", stream.queueId).then().statusCode(200)
+                .body("steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier"))
+                .body("state", equalTo("AtCashier"));
+        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
+                .body("patients", hasSize(0));
+        given().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then().statusCode(200)
+                .body("atCashier", equalTo(2)).body("waitingTotal", equalTo(0));
+    }
+
+    @Test
+    void etagAllowsCheapPolling() throws Exception {
+        TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("etag")).created()
+                .checkIn("P-1", "Ana", Priority.HIGH);
+        events.publishAll(stream.events);
+        awaitVersion(stream.queueId, 2);
+
+        Response first = given().get("/api/waiting-rooms/{q}/queue", stream.queueId);
+        first.then().statusCode(200).header("Cache-Control", equalTo("no-cache"));
+        String etag = first.header("ETag");
+        given().header("If-None-Match", etag).get("/api/waiting-rooms/{q}/queue", stream.queueId)
+                .then().statusCode(304).header("ETag", equalTo(etag));
+
+        stream.checkIn("P-2", "Bruno", Priority.LOW);
+        events.publish(stream.version(3));
+        awaitVersion(stream.queueId, 3);
+        Response changed = given().header("If-None-Match", etag).get("/api/waiting-rooms/{q}/queue", stream.queueId);
+        changed.then().statusCode(200).body("patients", hasSize(2));
+        org.junit.jupiter.api.Assertions.assertNotEquals(etag, changed.header("ETag"));
+    }
+
+    @Test
+    void fullVisitFeedsDisplayHistoryMonitorAndTrajectory() throws Exception {
+        String q = TestEvents.newQueueId("visit");
+        TestEvents.Stream stream = new TestEvents.Stream(q).created()
+                .add(new ConsultingRoomActivated(q, "R-1"))
+                .checkIn("P-1", "Ana", Priority.HIGH)
+                .checkIn("P-2", "Bruno", Priority.LOW)
+                .add(new PatientCalledAtCashier(q, "P-1", "D-1"))
+                .add(new PatientPaymentValidated(q, "P-1", "PAY-1"))
+                .add(new PatientClaimedForAttention(q, "P-1", "R-1"))
+                .add(new PatientCalled(q, "P-1", "R-1"));
+        events.publishAll(stream.events);
+        awaitVersion(q, 8);
+
+        given().get("/api/waiting-rooms/{q}/next-turn", q).then().statusCode(200)
+                .body("rooms[0].stationId", equalTo("R-1"))
+                .body("rooms[0].state", equalTo("Calling"))
+                .body("rooms[0].patientName", equalTo("Ana"))
+                .body("cashierDesks[0].state", equalTo("Idle"))
+                .body("nextForCashier.patientId", equalTo("P-2"))
+                .body("nextForConsultation", nullValue());
+
+        stream.add(new PatientConsultationStarted(q, "P-1", "R-1"))
+                .add(new PatientAttentionCompleted(q, "P-1", "R-1", "Attended", "all good"));
+        events.publish(stream.version(9));
+        events.publish(stream.version(10));
+        awaitVersion(q, 10);
+
+        given().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
+                .body("attentions.patientId", contains("P-1"))
+                .body("attentions[0].outcome", equalTo("Attended"))
+                .body("attentions[0].finishedAt", equalTo(stream.version(10).occurredAt().toString()));
+        given().get("/api/waiting-rooms/{q}/monitor", q).then().statusCode(200)
+                .body("completed", equalTo(1)).body("activeRooms", equalTo(1))
+                .body("waitingByPriority.Low", equalTo(1)).body("waitingTotal", equalTo(1))
+                .body("maxCapacity", equalTo(50));
+        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
+                .body("steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier",
+                        "PatientPaymentValidated", "PatientClaimedForAttention", "PatientCalled",
+                        "PatientConsultationStarted", "PatientAttentionCompleted"))
+                .body("steps[6].state", equalTo("Completed"));
+        given().get("/api/waiting-rooms/{q}/next-turn", q).then().statusCode(200)
+                .body("rooms[0].state", equalTo("Idle")).body("rooms[0].patientId", nullValue());
+    }
+
+    @Test
+    void badInputIsA4xxProblem() {
+        given().get("/api/waiting-rooms/{q}/history?limit=abc", "any").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
+        given().get("/api/waiting-rooms/{q}/history?limit=0", "any").then().statusCode(400);
+        given().get("/api/waiting-rooms/{q}/patients/{p}/trajectory", "no-such-queue", "P-1").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void healthAndMetricsAreServed() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/started").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("projection_events_applied_total"))
+                .body(containsString("projection_dead_letters_total"))
+                .body(containsString("projection_lag_seconds_bucket{stage=\"total\""))
+                .body(containsString("projection_lag_seconds_bucket{stage=\"publish_to_apply\""))
+                .body(containsString("projection_lag_seconds_bucket{stage=\"outbox_to_publish\""))
+                .body(containsString("projection_last_applied_timestamp_seconds"));
+    }
+
+    @Test
+    void correlationIdIsEchoed() {
+        given().header("X-Correlation-Id", "abc-123").get("/api/waiting-rooms/{q}/queue", "x").then()
+                .header("X-Correlation-Id", equalTo("abc-123"));
+        given().get("/api/waiting-rooms/{q}/queue", "x").then().header("X-Correlation-Id", notNullValue());
+    }
+}
