@@ -1,0 +1,69 @@
+package com.waitingroom.api.api;
+
+import jakarta.ws.rs.HeaderParam;
+
+import java.util.regex.Pattern;
+
+/** Headers every command accepts; validated here so a bad header is a 400, never a 500. */
+public class CommandHeaders {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String IDEMPOTENCY_REPLAYED = "Idempotency-Replayed";
+    public static final String ACTOR = "X-Actor";
+    public static final String DEFAULT_ACTOR = "anonymous";
+
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+    private static final Pattern ACTOR_FORMAT = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
+    private static final Pattern ENTITY_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
+
+    @HeaderParam(CorrelationFilter.HEADER)
+    String correlationId;
+
+    @HeaderParam(IDEMPOTENCY_KEY)
+    String idempotencyKey;
+
+    @HeaderParam("If-Match")
+    String ifMatch;
+
+    @HeaderParam(ACTOR)
+    String actor;
+
+    public String correlationId() {
+        return correlationId;
+    }
+
+    public String idempotencyKey() {
+        if (idempotencyKey == null) {
+            return null;
+        }
+        if (!KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.badRequest("INVALID_IDEMPOTENCY_KEY",
+                    "Idempotency-Key must be 1 to 200 visible ASCII characters");
+        }
+        return idempotencyKey;
+    }
+
+    /** The version the client expects the queue to be at, from If-Match ("7", W/"7" or 7); null = any. */
+    public Long expectedVersion() {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        var matcher = ENTITY_TAG.matcher(ifMatch.trim());
+        if (!matcher.matches()) {
+            throw ProblemException.badRequest("INVALID_IF_MATCH",
+                    "If-Match must be the queue version as an entity tag, e.g. \"7\"");
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    public String actor() {
+        if (actor == null || actor.isBlank()) {
+            return DEFAULT_ACTOR;
+        }
+        if (!ACTOR_FORMAT.matcher(actor.trim()).matches()) {
+            throw ProblemException.badRequest("INVALID_ACTOR",
+                    "X-Actor must be 1 to 100 characters of letters, digits, '.', '_', '@', ':' or '-'");
+        }
+        return actor.trim();
+    }
+}

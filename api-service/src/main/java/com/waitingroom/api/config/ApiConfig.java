@@ -1,0 +1,43 @@
+package com.waitingroom.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Tunables of the command side; every one can be set by env var (see application.properties). */
+@ConfigMapping(prefix = "api")
+public interface ApiConfig {
+
+    Snapshot snapshot();
+
+    Idempotency idempotency();
+
+    Commands commands();
+
+    interface Snapshot {
+        /** A snapshot is written each time a queue's version crosses a multiple of this. */
+        @WithDefault("100")
+        int everyEvents();
+    }
+
+    interface Idempotency {
+        /** How long a stored response is kept for replay (at least; cleanup runs periodically). */
+        @WithDefault("PT24H")
+        Duration ttl();
+
+        /** Rows deleted per cleanup statement, so the cleanup never holds long locks. */
+        @WithDefault("1000")
+        int cleanupBatchSize();
+
+        /** Period of the cleanup job (read by its @Scheduled expression). */
+        @WithDefault("5m")
+        String cleanupInterval();
+    }
+
+    interface Commands {
+        /** Attempts of a command without expected version when concurrent writers clash. */
+        @WithDefault("25")
+        int maxAttempts();
+    }
+}

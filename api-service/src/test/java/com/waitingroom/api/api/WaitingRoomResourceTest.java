@@ -1,0 +1,482 @@
+package com.waitingroom.api.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventEnvelope;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP contract against the real PostgreSQL, using only HTTP and JDBC so that
+ * {@link WaitingRoomResourceIT} re-runs it against the packaged application.
+ */
+@QuarkusTest
+class WaitingRoomResourceTest {
+
+    private static final String BASE = "/api/waiting-rooms/";
+    private static final ObjectMapper MAPPER = EventCodec.newObjectMapper();
+
+    private static String newQueueId() {
+        return "t-" + UUID.randomUUID().toString().substring(0, 13);
+    }
+
+    private static String checkInBody(String patientId, String priority) {
+        return "{\"patientId\":\"" + patientId + "\",\"patientName\":\"Ana\",\"priority\":\"" + priority
+                + "\",\"consultationType\":\"General\",\"notes\":null,\"age\":null,\"pregnant\":false}";
+    }
+
+    private static RequestSpecification json() {
+        return given().contentType(ContentType.JSON);
+    }
+
+    private static Response checkIn(String queueId, String patientId, String priority) {
+        return json().body(checkInBody(patientId, priority)).post(BASE + queueId + "/check-ins");
+    }
+
+    private static Response command(String path) {
+        return json().post(BASE + path);
+    }
+
+    private static Response command(String path, String body) {
+        return json().body(body).post(BASE + path);
+    }
+
+    private static void assertProblem(Response response, int status, String code) {
+        response.then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("code", equalTo(code))
+                .body("title", notNullValue())
+                .body("type", notNullValue())
+                .body("detail", notNullValue());
+    }
+
+    // ---------------------------------------------------------------- step 1 contract
+
+    @Test
+    void checkInFollowsTheContractAndImplicitlyCreatesTheQueue() {
+        String queueId = newQueueId();
+        json().header("X-Correlation-Id", "corr-checkin-1")
+                .body("{\"patientId\":\" p-1 \",\"patientName\":\"Ana\",\"priority\":\"high\","
+                        + "\"consultationType\":\"General\",\"notes\":null,\"age\":null,\"pregnant\":false}")
+                .post(BASE + queueId + "/check-ins")
+                .then().statusCode(201)
+                .contentType(ContentType.JSON)
+                .header("Location", equalTo(BASE + queueId + "/patients/P-1"))
+                .header("X-Correlation-Id", equalTo("corr-checkin-1"))
+                .header("ETag", containsString("2"))
+                .body("queueId", equalTo(queueId))
+                .body("patientId", equalTo("P-1"))
+                .body("version", equalTo(2))
+                .body("queuePosition", equalTo(1))
+                .body("priority", equalTo("High"))
+                .body("status", equalTo("WAITING_FOR_CASHIER"));
+
+        given().get(BASE + queueId + "/events").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("[0].eventType", equalTo("WaitingQueueCreated"))
+                .body("[0].version", equalTo(1))
+                .body("[0].payload.maxCapacity", equalTo(100))
+                .body("[1].eventType", equalTo("PatientCheckedIn"))
+                .body("[1].version", equalTo(2))
+                .body("[1].aggregateId", equalTo(queueId))
+                .body("[1].aggregateType", equalTo("WaitingQueue"))
+                .body("[1].correlationId", equalTo("corr-checkin-1"))
+                .body("[1].causationId", notNullValue())
+                .body("[1].actor", equalTo("anonymous"))
+                .body("[1].schemaVersion", equalTo(1))
+                .body("[1].payload.patientId", equalTo("P-1"))
+                .body("[1].payload.queuePosition", equalTo(1));
+
+        // second patient of lower priority queues behind
+        checkIn(queueId, "P-2", "Low").then().statusCode(201)
+                .body("version", equalTo(3)).body("queuePosition", equalTo(2)).body("priority", equalTo("Low"));
+    }
+
+    @Test
+    void correlationIdIsGeneratedWhenAbsentAndStoredOnTheEvents() {
+        String queueId = newQueueId();
+        String generated = checkIn(queueId, "P1", "Low").then().statusCode(201)
+                .extract().header("X-Correlation-Id");
+        assertTrue(generated != null && !generated.isBlank());
+        given().get(BASE + queueId + "/events").then()
+                .body("[0].correlationId", equalTo(generated))
+                .body("[1].correlationId", equalTo(generated));
+        assertProblem(json().header("X-Correlation-Id", "bad id with spaces").body(checkInBody("P2", "Low"))
+                .post(BASE + queueId + "/check-ins"), 400, "INVALID_CORRELATION_ID");
+    }
+
+    @Test
+    void everyEventHasExactlyOneMatchingOutboxRowWrittenInTheSameTransaction() throws Exception {
+        String queueId = newQueueId();
+        checkIn(queueId, "P1", "Low").then().statusCode(201);
+        checkIn(queueId, "P2", "Urgent").then().statusCode(201);
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200);
+
+        List<Map<String, Object>> rows = TestDb.rows("""
+                SELECT e.event_id, e.version, e.event_type, e.correlation_id AS event_corr, e.tx_id::text AS event_tx,
+                       o.tx_id::text AS outbox_tx, o.aggregate_version, o.routing_key, o.correlation_id,
+                       o.status, o.attempts, o.event_type AS outbox_type, o.envelope::text AS envelope,
+                       e.payload::text AS payload,
+                       (SELECT count(*) FROM outbox x WHERE x.event_id = e.event_id) AS outbox_rows
+                FROM events e LEFT JOIN outbox o ON o.event_id = e.event_id
+                WHERE e.aggregate_id = ? ORDER BY e.version""", queueId);
+        assertEquals(4, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            assertEquals(1L, ((Number) row.get("outbox_rows")).longValue());
+            assertEquals((long) i + 1, ((Number) row.get("version")).longValue());
+            assertEquals(row.get("event_tx"), row.get("outbox_tx"), "event and outbox row share one transaction");
+            assertEquals(row.get("version"), row.get("aggregate_version"));
+            assertEquals(row.get("event_type"), row.get("routing_key"));
+            assertEquals(row.get("event_type"), row.get("outbox_type"));
+            assertEquals(row.get("event_corr"), row.get("correlation_id"));
+            assertEquals("pending", row.get("status"));
+            assertEquals(0, ((Number) row.get("attempts")).intValue());
+            EventEnvelope envelope = EventCodec.standard().decode((String) row.get("envelope"));
+            assertEquals(row.get("event_id"), envelope.eventId());
+            assertEquals(queueId, envelope.aggregateId());
+            assertEquals(((Number) row.get("version")).longValue(), envelope.version());
+            assertEquals(MAPPER.readTree((String) row.get("payload")), envelope.payload());
+            // the payload decodes to its registered kernel type
+            assertEquals(row.get("event_type"), EventCodec.standard().payloadOf(envelope).getClass().getSimpleName());
+        }
+        // the two events of the first command were committed together, the later ones separately
+        assertEquals(rows.get(0).get("event_tx"), rows.get(1).get("event_tx"));
+        assertNotEquals(rows.get(1).get("event_tx"), rows.get(2).get("event_tx"));
+        // the envelope's occurred-at is exactly the stored one
+        given().get(BASE + queueId + "/events?fromVersion=4").then().statusCode(200)
+                .body("[0].eventType", equalTo("PatientCalledAtCashier"))
+                .body("[0].payload.patientId", equalTo("P2"))
+                .body("[0].occurredAt", equalTo(EventCodec.standard()
+                        .decode((String) rows.get(3).get("envelope")).occurredAt().toString()));
+    }
+
+    // ---------------------------------------------------------------- validation and errors
+
+    @Test
+    void invalidInputIsAProblem400WithFieldErrors() {
+        String queueId = newQueueId();
+        Response missing = command(queueId + "/check-ins", "{\"priority\":\"Critical\"}");
+        assertProblem(missing, 400, "VALIDATION_FAILED");
+        missing.then().body("errors.field", hasItem("patientId"))
+                .body("errors.field", hasItem("patientName"))
+                .body("errors.field", hasItem("priority"))
+                .body("errors.field", hasItem("consultationType"));
+
+        assertProblem(command(queueId + "/check-ins", checkInBody("X".repeat(21), "Low")), 400, "VALIDATION_FAILED");
+        assertProblem(command(queueId + "/check-ins", "{\"patientId\":"), 400, "MALFORMED_JSON");
+        assertProblem(command(queueId + "/check-ins", "[1,2]"), 400, "MALFORMED_JSON");
+        assertProblem(command(queueId + "/check-ins"), 400, "VALIDATION_FAILED");
+        Response wrongType = command(queueId + "/check-ins", "{\"patientId\":\"P1\",\"patientName\":\"A\","
+                + "\"priority\":\"Low\",\"consultationType\":\"General\",\"age\":\"old\"}");
+        assertProblem(wrongType, 400, "VALIDATION_FAILED");
+        wrongType.then().body("errors[0].field", equalTo("age"));
+        assertProblem(command("bad%20queue/check-ins", checkInBody("P1", "Low")), 400, "VALIDATION_FAILED");
+        assertProblem(json().header("If-Match", "version-seven").body(checkInBody("P1", "Low"))
+                .post(BASE + queueId + "/check-ins"), 400, "INVALID_IF_MATCH");
+        assertProblem(given().get(BASE + queueId + "/events?fromVersion=abc"), 400, "VALIDATION_FAILED");
+        assertProblem(given().get(BASE + queueId + "/events?fromVersion=0"), 400, "VALIDATION_FAILED");
+        assertProblem(given().get(BASE + queueId + "/events?limit=100000"), 400, "VALIDATION_FAILED");
+        // nothing of the above was recorded
+        assertEquals(0, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
+    }
+
+    @Test
+    void unknownQueuesAndPatientsAre404() {
+        String queueId = newQueueId();
+        assertProblem(given().get(BASE + queueId + "/events"), 404, "QUEUE_NOT_FOUND");
+        assertProblem(given().get(BASE + queueId), 404, "QUEUE_NOT_FOUND");
+        assertProblem(command(queueId + "/cashier/next"), 404, "QUEUE_NOT_FOUND");
+        checkIn(queueId, "P1", "Low").then().statusCode(201);
+        assertProblem(command(queueId + "/patients/NOBODY/payment"), 404, "PATIENT_NOT_FOUND");
+        assertProblem(given().get(BASE + queueId + "/patients/NOBODY"), 404, "PATIENT_NOT_FOUND");
+        assertProblem(given().get("/api/no-such-thing"), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void ruleViolationsAre422WithStableCodes() {
+        String queueId = newQueueId();
+        json().body("{\"queueId\":\"" + queueId + "\",\"name\":\"Tiny clinic\",\"maxCapacity\":1}")
+                .post("/api/waiting-rooms").then().statusCode(201)
+                .header("Location", equalTo(BASE + queueId))
+                .body("version", equalTo(1)).body("maxCapacity", equalTo(1)).body("name", equalTo("Tiny clinic"));
+        assertProblem(json().body("{\"queueId\":\"" + queueId + "\",\"name\":\"x\"}").post("/api/waiting-rooms"),
+                422, "QUEUE_ALREADY_EXISTS");
+        checkIn(queueId, "P1", "Low").then().statusCode(201).body("version", equalTo(2));
+        assertProblem(checkIn(queueId, "p1", "High"), 422, "PATIENT_ALREADY_ACTIVE");
+        assertProblem(checkIn(queueId, "P2", "Low"), 422, "QUEUE_AT_CAPACITY");
+        assertProblem(command(queueId + "/patients/P1/payment"), 422, "PATIENT_NOT_AT_CASHIER");
+        assertProblem(command(queueId + "/attention/next", "{\"roomId\":\"R1\"}"), 422, "ROOM_NOT_ACTIVE");
+        assertProblem(json().body("{\"queueId\":\"x\",\"maxCapacity\":0}").post("/api/waiting-rooms"),
+                400, "VALIDATION_FAILED");
+        assertEquals(2, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
+    }
+
+    // ---------------------------------------------------------------- concurrency control
+
+    @Test
+    void ifMatchGuardsTheExpectedVersion() {
+        String queueId = newQueueId();
+        checkIn(queueId, "P1", "Low").then().statusCode(201);
+        Response stale = json().header("If-Match", "\"1\"").body(checkInBody("P2", "Low"))
+                .post(BASE + queueId + "/check-ins");
+        assertProblem(stale, 409, "VERSION_MISMATCH");
+        json().header("If-Match", "\"2\"").body(checkInBody("P2", "Low"))
+                .post(BASE + queueId + "/check-ins").then().statusCode(201).body("version", equalTo(3));
+        json().header("If-Match", "W/\"3\"").post(BASE + queueId + "/cashier/next")
+                .then().statusCode(200).body("version", equalTo(4));
+        assertEquals(4, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
+    }
+
+    @Test
+    void concurrentCheckInsFromManyClientsLoseNothingAndNeverDuplicateAVersion() {
+        String queueId = newQueueId();
+        int clients = 40;
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                            + BASE + queueId + "/check-ins"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(checkInBody("C" + i, i % 2 == 0 ? "Low" : "High")))
+                    .build();
+            responses.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<Long> versions = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> future : responses) {
+            HttpResponse<String> response = future.join();
+            assertEquals(201, response.statusCode(), response.body());
+            versions.add(readTree(response.body()).get("version").asLong());
+        }
+        // the creation took version 1 (or 1-2 with the first check-in); every check-in got its own version
+        assertEquals(clients, versions.size());
+        List<Map<String, Object>> stored = TestDb.rows(
+                "SELECT version, event_type FROM events WHERE aggregate_id = ? ORDER BY version", queueId);
+        assertEquals(clients + 1, stored.size());
+        assertEquals(LongStream.rangeClosed(1, clients + 1).boxed().toList(),
+                stored.stream().map(row -> ((Number) row.get("version")).longValue()).toList());
+        assertEquals(1, stored.stream().filter(row -> row.get("event_type").equals("WaitingQueueCreated")).count());
+        assertEquals(clients + 1, TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
+        given().get(BASE + queueId).then().statusCode(200).body("activePatients", equalTo(clients))
+                .body("waitingForCashier.size()", equalTo(clients));
+    }
+
+    // ---------------------------------------------------------------- idempotency
+
+    @Test
+    void sameIdempotencyKeyReplaysTheStoredResponseAndRefusesADifferentRequest() {
+        String queueId = newQueueId();
+        String key = UUID.randomUUID().toString();
+        Response first = json().header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
+                .post(BASE + queueId + "/check-ins");
+        first.then().statusCode(201);
+        checkIn(queueId, "P2", "Low").then().statusCode(201);
+
+        Response replay = json().header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
+                .post(BASE + queueId + "/check-ins");
+        replay.then().statusCode(201)
+                .header("Idempotency-Replayed", equalTo("true"))
+                .header("Location", equalTo(first.header("Location")));
+        assertEquals(first.body().asString(), replay.body().asString());
+        assertEquals(1, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ? AND event_type = "
+                + "'PatientCheckedIn' AND payload->>'patientId' = 'P1'", queueId));
+        // the causation id of the events is the idempotency key
+        assertEquals(2, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ? AND causation_id = ?",
+                queueId, key));
+
+        assertProblem(json().header("Idempotency-Key", key).body(checkInBody("P3", "Medium"))
+                .post(BASE + queueId + "/check-ins"), 422, "IDEMPOTENCY_KEY_REUSED");
+        assertProblem(json().header("Idempotency-Key", key).post(BASE + queueId + "/cashier/next"),
+                422, "IDEMPOTENCY_KEY_REUSED");
+        assertEquals(3, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
+    }
+
+    @Test
+    void concurrentRetriesWithOneIdempotencyKeyAppendOnce() {
+        String queueId = newQueueId();
+        checkIn(queueId, "P0", "Low").then().statusCode(201);
+        String key = UUID.randomUUID().toString();
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                            + BASE + queueId + "/check-ins"))
+                    .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(checkInBody("P1", "Low"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<String> bodies = responses.stream().map(CompletableFuture::join).peek(r -> assertEquals(201, r.statusCode()))
+                .map(HttpResponse::body).collect(Collectors.toSet());
+        assertEquals(1, bodies.size(), "every retry sees the one committed response");
+        assertEquals(3, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
+    }
+
+    // ---------------------------------------------------------------- the whole clinic flow
+
+    @Test
+    void fullClinicFlowEndToEnd() {
+        String queueId = newQueueId();
+        checkIn(queueId, "ANA", "Low").then().statusCode(201);
+        json().body("{\"patientId\":\"BEA\",\"patientName\":\"Bea\",\"priority\":\"Low\","
+                        + "\"consultationType\":\"Obstetrics\",\"pregnant\":true}")
+                .post(BASE + queueId + "/check-ins").then().statusCode(201)
+                .body("priority", equalTo("High")).body("requestedPriority", equalTo("Low"))
+                .body("queuePosition", equalTo(1));
+        checkIn(queueId, "CAL", "Medium").then().statusCode(201);
+
+        // cashier: BEA (raised to High) first, with one pending payment
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
+                .body("patientId", equalTo("BEA")).body("status", equalTo("AT_CASHIER")).body("deskId", equalTo("D1"));
+        assertProblem(command(queueId + "/cashier/next"), 422, "CASHIER_BUSY");
+        command(queueId + "/patients/BEA/payment/pending", "{\"reason\":\"card declined\"}").then().statusCode(200)
+                .body("status", equalTo("PAYMENT_PENDING")).body("paymentAttempts", equalTo(1));
+        assertProblem(command(queueId + "/patients/BEA/payment/pending", "{}"), 400, "VALIDATION_FAILED");
+        command(queueId + "/patients/bea/payment", "{\"paymentReference\":\"TX-1\"}").then().statusCode(200)
+                .body("status", equalTo("WAITING_FOR_CONSULTATION"));
+
+        // CAL (Medium) is absent once, ANA pays, CAL comes back and pays
+        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("CAL"));
+        command(queueId + "/patients/CAL/cashier-absence").then().statusCode(200)
+                .body("status", equalTo("WAITING_FOR_CASHIER")).body("cashierAbsences", equalTo(1));
+        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("CAL"));
+        command(queueId + "/patients/CAL/payment").then().statusCode(200);
+        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("ANA"));
+        command(queueId + "/patients/ANA/payment").then().statusCode(200);
+
+        // rooms
+        json().put(BASE + queueId + "/rooms/R1/activation").then().statusCode(200).body("roomId", equalTo("R1"));
+        json().put(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
+        assertProblem(json().put(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_ALREADY_ACTIVE");
+        command(queueId + "/attention/next", "{\"roomId\":\"R1\"}").then().statusCode(200)
+                .body("patientId", equalTo("BEA")).body("status", equalTo("CLAIMED")).body("roomId", equalTo("R1"));
+        command(queueId + "/attention/next", "{\"roomId\":\"R2\"}").then().statusCode(200)
+                .body("patientId", equalTo("CAL"));
+        assertProblem(command(queueId + "/attention/next", "{\"roomId\":\"R2\"}"), 422, "ROOM_BUSY");
+
+        // BEA is attended in R1
+        command(queueId + "/patients/BEA/call").then().statusCode(200).body("status", equalTo("CALLED_TO_CONSULTATION"));
+        command(queueId + "/patients/BEA/consultation").then().statusCode(200).body("status", equalTo("IN_CONSULTATION"));
+        command(queueId + "/patients/BEA/completion", "{\"outcome\":\"discharged\",\"notes\":\"fine\"}")
+                .then().statusCode(200).body("status", equalTo("FINISHED"));
+
+        // CAL misses the call twice in R2: requeued, then cancelled
+        command(queueId + "/patients/CAL/call").then().statusCode(200);
+        command(queueId + "/patients/CAL/consultation-absence").then().statusCode(200)
+                .body("status", equalTo("WAITING_FOR_CONSULTATION")).body("consultationAbsences", equalTo(1));
+        // requeued CAL (Medium) still goes before ANA (Low)
+        command(queueId + "/attention/next", "{\"roomId\":\"R2\"}").then().statusCode(200)
+                .body("patientId", equalTo("CAL"));
+        command(queueId + "/attention/next", "{\"roomId\":\"R1\"}").then().statusCode(200)
+                .body("patientId", equalTo("ANA"));
+        command(queueId + "/patients/CAL/call").then().statusCode(200);
+        command(queueId + "/patients/CAL/consultation-absence").then().statusCode(200)
+                .body("status", equalTo("CANCELLED_BY_ABSENCE"));
+        json().delete(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
+        assertProblem(json().delete(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_BUSY");
+
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("activePatients", equalTo(1))
+                .body("activeRooms.size()", equalTo(1))
+                .body("activeRooms[0].patientId", equalTo("ANA"));
+        given().get(BASE + queueId + "/patients/BEA").then().statusCode(200)
+                .body("status", equalTo("FINISHED")).body("priority", equalTo("High")).body("roomId", equalTo("R1"));
+
+        List<String> types = given().get(BASE + queueId + "/events").then().statusCode(200)
+                .extract().jsonPath().getList("eventType");
+        assertEquals(List.of("WaitingQueueCreated", "PatientCheckedIn", "PatientCheckedIn", "PatientCheckedIn",
+                "PatientCalledAtCashier", "PatientPaymentPending", "PatientPaymentValidated",
+                "PatientCalledAtCashier", "PatientAbsentAtCashier", "PatientCalledAtCashier", "PatientPaymentValidated",
+                "PatientCalledAtCashier", "PatientPaymentValidated", "ConsultingRoomActivated", "ConsultingRoomActivated",
+                "PatientClaimedForAttention", "PatientClaimedForAttention", "PatientCalled", "PatientConsultationStarted",
+                "PatientAttentionCompleted", "PatientCalled", "PatientAbsentAtConsultation", "PatientClaimedForAttention",
+                "PatientClaimedForAttention", "PatientCalled", "PatientCancelledByAbsence", "ConsultingRoomDeactivated"),
+                types);
+        assertEquals(types.size(), TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
+        // the stream can be read from any version on
+        given().get(BASE + queueId + "/events?fromVersion=26&limit=1").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].eventType", equalTo("PatientCancelledByAbsence"));
+        given().get(BASE + queueId + "/events?fromVersion=1000").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    @Test
+    void snapshotsAreWrittenEveryNEventsAndUsedWhenLoading() {
+        // The test profile snapshots every 10 events.
+        String queueId = newQueueId();
+        for (int i = 0; i < 11; i++) {
+            checkIn(queueId, "S" + i, "Low").then().statusCode(201);
+        }
+        List<Map<String, Object>> snapshots = TestDb.rows(
+                "SELECT version, state->>'name' AS name FROM snapshots WHERE aggregate_id = ?", queueId);
+        assertEquals(1, snapshots.size());
+        assertEquals(10L, ((Number) snapshots.get(0).get("version")).longValue());
+
+        // Loading starts from the snapshot: a marker written into it shows up in the state.
+        TestDb.update("UPDATE snapshots SET state = jsonb_set(state, '{name}', '\"from-snapshot\"') "
+                + "WHERE aggregate_id = ?", queueId);
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("name", equalTo("from-snapshot"))
+                .body("version", equalTo(12))
+                .body("activePatients", equalTo(11));
+        // and the commands on top of it keep the stream gap-free
+        checkIn(queueId, "S11", "Urgent").then().statusCode(201).body("version", equalTo(13))
+                .body("queuePosition", equalTo(1));
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("event-store"));
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        String queueId = newQueueId();
+        checkIn(queueId, "M1", "Low").then().statusCode(201);
+        assertProblem(checkIn(queueId, "M1", "Low"), 422, "PATIENT_ALREADY_ACTIVE");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("api_commands_total{command=\"CheckIn\",outcome=\"accepted\"}"), metrics);
+        assertTrue(metrics.contains("api_commands_total{command=\"CheckIn\",outcome=\"rejected\"}"));
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body(containsString("/api/waiting-rooms/{queueId}/check-ins"));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(json, e);
+        }
+    }
+}
