@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Benchmark of event-ingest-service on loopback: single-event POSTs and 500-event batches driven by
+# wrk, then the rows really in PostgreSQL compared with the events acknowledged (201).
+# Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
+# Env: PG_HOST PG_PORT PG_USER PG_PASSWORD PG_DB (default eventingest), BENCH_PORT (18083),
+#      SINGLE_CONNECTIONS (256), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+set -euo pipefail
+
+DURATION="${1:-15}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODULE="$ROOT/event-ingest-service"
+JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
+PORT="${BENCH_PORT:-18083}"
+export PG_HOST="${PG_HOST:-127.0.0.1}" PG_PORT="${PG_PORT:-5432}" PG_USER="${PG_USER:-waitingroom}" \
+       PG_PASSWORD="${PG_PASSWORD:-waitingroom}" PG_DB="${PG_DB:-eventingest}"
+SINGLE_CONNECTIONS="${SINGLE_CONNECTIONS:-256}"
+BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-32}"
+WRK_THREADS="${WRK_THREADS:-2}"
+RUN_ID="$(date +%s)"
+WORK="$(mktemp -d)"
+SERVICE_PID=""
+
+cleanup() {
+  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)..."
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+if [[ ! -f "$JAR" ]]; then
+  echo "building the service..."
+  (cd "$ROOT" && mvn -B -ntp -q -o -pl event-ingest-service package -DskipTests)
+fi
+
+psql_count() {
+  PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -Atc \
+    "SELECT count(*) FROM ingest_events WHERE service = '$1'"
+}
+
+echo "starting the service on 127.0.0.1:$PORT (database $PG_DB)..."
+HTTP_PORT="$PORT" java -Xmx1g -jar "$JAR" > "$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then cat "$WORK/service.log"; exit 1; fi
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null
+
+NOW="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
+SINGLE_SERVICE="bench-single-$RUN_ID"
+BATCH_SERVICE="bench-batch-$RUN_ID"
+
+# Lua: count 201s per thread, print them with the latency percentiles at the end.
+cat > "$WORK/count.lua" <<'LUA'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) acked = 0; other = 0 end
+function response(status, headers, body)
+  if status == 201 then acked = acked + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local a, o = 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("acked"); o = o + t:get("other") end
+  io.write(string.format("RESULT acked=%d other=%d seconds=%.2f p50_ms=%.2f p99_ms=%.2f\n",
+    a, o, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+
+single_body="{\"timestamp\":\"$NOW\",\"service\":\"$SINGLE_SERVICE\",\"message\":\"patient 4711 called to room B2\",\"metadata\":{\"room\":\"B2\",\"site\":\"north\"}}"
+batch_body="["
+for i in $(seq 1 500); do
+  [[ $i -gt 1 ]] && batch_body+=","
+  batch_body+="{\"timestamp\":\"$NOW\",\"service\":\"$BATCH_SERVICE\",\"message\":\"queue event $i\",\"metadata\":{\"n\":$i}}"
+done
+batch_body+="]"
+
+run_wrk() { # name connections body
+  local name=$1 connections=$2 body=$3
+  { cat "$WORK/count.lua"
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [=[%s]=]\n' "$body"
+  } > "$WORK/$name.lua"
+  wrk -t"$WRK_THREADS" -c"$connections" -d"${DURATION}s" --timeout 30s -s "$WORK/$name.lua" \
+    "http://127.0.0.1:$PORT/events" > "$WORK/$name.out" 2>&1
+  grep '^RESULT' "$WORK/$name.out" || { cat "$WORK/$name.out"; exit 1; }
+}
+
+field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
+
+echo "warm-up (5 s)..."
+wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.body=[=[%s]=]\n' \
+  "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
+
+echo "single-event phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
+single=$(run_wrk single "$SINGLE_CONNECTIONS" "$single_body")
+echo "batch phase (500 events/request): $BATCH_CONNECTIONS connections, ${DURATION}s..."
+batch=$(run_wrk batch "$BATCH_CONNECTIONS" "$batch_body")
+
+# SIGTERM: the service drains whatever is still queued before exiting.
+kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""
+
+single_acked=$(field "$single" acked); single_secs=$(field "$single" seconds)
+batch_acked_requests=$(field "$batch" acked); batch_secs=$(field "$batch" seconds)
+batch_acked=$((batch_acked_requests * 500))
+single_rows=$(psql_count "$SINGLE_SERVICE"); batch_rows=$(psql_count "$BATCH_SERVICE")
+missing_single=$(( single_acked > single_rows ? single_acked - single_rows : 0 ))
+missing_batch=$(( batch_acked > batch_rows ? batch_acked - batch_rows : 0 ))
+
+echo
+echo "== event-ingest-service benchmark ($(nproc) cores shared by service, PostgreSQL and wrk; ${DURATION}s per phase) =="
+awk -v a="$single_acked" -v s="$single_secs" -v p50="$(field "$single" p50_ms)" -v p99="$(field "$single" p99_ms)" \
+    -v o="$(field "$single" other)" \
+  'BEGIN { printf "single-event : %9.0f acknowledged events/s (requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, p50, p99, o }'
+awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="$(field "$batch" p50_ms)" \
+    -v p99="$(field "$batch" p99_ms)" -v o="$(field "$batch" other)" \
+  'BEGIN { printf "batch (500)  : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, r/s, p50, p99, o }'
+echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows, missing $missing_single"
+echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
+echo "(rows may exceed acknowledged: requests committed while wrk was stopping are never counted as acknowledged)"
+[[ $missing_single -eq 0 && $missing_batch -eq 0 ]]

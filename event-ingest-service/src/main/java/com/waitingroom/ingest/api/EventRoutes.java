@@ -1,0 +1,379 @@
+package com.waitingroom.ingest.api;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.waitingroom.ingest.config.IngestConfig;
+import com.waitingroom.ingest.domain.EventParser;
+import com.waitingroom.ingest.domain.FieldError;
+import com.waitingroom.ingest.domain.IngestEvent;
+import com.waitingroom.ingest.domain.InvalidEventsException;
+import com.waitingroom.ingest.domain.PageCursor;
+import com.waitingroom.ingest.store.EventQueryRepository;
+import com.waitingroom.ingest.store.EventQueryRepository.ServiceCount;
+import com.waitingroom.ingest.store.EventQueryRepository.StoredEvent;
+import com.waitingroom.ingest.store.EventWriter;
+import com.waitingroom.ingest.store.IngestRejectedException;
+import com.waitingroom.ingest.store.StoreRejectedEventException;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * HTTP API as plain Vert.x routes on the event loop: the ingest path does no blocking work (it
+ * parses, queues and is resumed by the commit), which is what lets a few threads serve tens of
+ * thousands of requests per second.
+ */
+@ApplicationScoped
+public class EventRoutes {
+
+    private static final Logger LOG = Logger.getLogger(EventRoutes.class);
+    /** Bodies above this are parsed on a worker thread so one big batch does not stall the event loop. */
+    private static final int PARSE_ON_WORKER_ABOVE_BYTES = 256 * 1024;
+
+    private final EventWriter writer;
+    private final EventQueryRepository queries;
+    private final ClientRateLimiter rateLimiter;
+    private final IngestConfig config;
+    private final EventParser parser;
+    private final Clock clock = Clock.systemUTC();
+
+    public EventRoutes(EventWriter writer, EventQueryRepository queries, ClientRateLimiter rateLimiter, IngestConfig config) {
+        this.writer = writer;
+        this.queries = queries;
+        this.rateLimiter = rateLimiter;
+        this.config = config;
+        this.parser = new EventParser(clock, config.limits().maxBatchItems(), config.partitions().retentionDays(),
+                config.limits().maxFutureSkew());
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(-100).handler(CorrelationIds::handle);
+        router.post("/events")
+                .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
+                .handler(this::ingest)
+                .failureHandler(this::failure);
+        router.get("/events/summary").handler(this::summary).failureHandler(this::failure);
+        router.get("/events").handler(this::search).failureHandler(this::failure);
+    }
+
+    // ---- POST /events ----
+
+    private void ingest(RoutingContext ctx) {
+        String contentType = mediaType(ctx.request().getHeader("Content-Type"));
+        boolean ndjson;
+        if (contentType == null || contentType.equals("application/json") || contentType.endsWith("+json")) {
+            ndjson = false;
+        } else if (contentType.equals("application/x-ndjson") || contentType.equals("application/ndjson")) {
+            ndjson = true;
+        } else {
+            writer.countRejected("unsupported_media_type", 1);
+            Problems.send(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
+                    "Send application/json (one event or an array) or application/x-ndjson (one event per line)");
+            return;
+        }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        if (body.length > PARSE_ON_WORKER_ABOVE_BYTES) {
+            Context context = Vertx.currentContext();
+            context.<EventParser.Parsed> executeBlocking(() -> parse(body, ndjson), false).onComplete(result -> {
+                if (result.succeeded()) {
+                    accept(ctx, result.result());
+                } else {
+                    rejectInvalid(ctx, result.cause());
+                }
+            });
+            return;
+        }
+        EventParser.Parsed parsed;
+        try {
+            parsed = parse(body, ndjson);
+        } catch (RuntimeException e) {
+            rejectInvalid(ctx, e);
+            return;
+        }
+        accept(ctx, parsed);
+    }
+
+    private EventParser.Parsed parse(byte[] body, boolean ndjson) {
+        return ndjson ? parser.parseNdjson(body) : parser.parseJson(body);
+    }
+
+    private void rejectInvalid(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof InvalidEventsException invalid) {
+            writer.countRejected(invalid.status() == 413 ? "too_large" : "invalid", Math.max(1, invalid.failedItems().size()));
+            Problems.send(ctx, invalid.status(), invalid.code(),
+                    invalid.status() == 413 ? "Payload too large" : "Invalid events", invalid.getMessage(),
+                    invalid.errors(), invalid.failedItems(), null, 0);
+        } else {
+            ctx.fail(cause);
+        }
+    }
+
+    private void accept(RoutingContext ctx, EventParser.Parsed parsed) {
+        List<IngestEvent> events = parsed.events();
+        long rateLimitWait = rateLimiter.tryAcquire(ctx.request().remoteAddress().hostAddress(), events.size());
+        if (rateLimitWait > 0) {
+            writer.countRejected("rate_limited", events.size());
+            Problems.send(ctx, 429, "RATE_LIMITED", "Too many events",
+                    "This client exceeded " + config.rateLimit().eventsPerSecond() + " events per second",
+                    List.of(), List.of(), null, rateLimitWait);
+            return;
+        }
+        EventWriter.PendingWrite write;
+        try {
+            write = writer.submit(events);
+        } catch (IngestRejectedException e) {
+            IngestRejectedException.Reason reason = e.reason();
+            Problems.send(ctx, reason.status, reason.name(), reason.title,
+                    reason.title + "; nothing was stored, retry after " + e.retryAfterSeconds() + " s",
+                    List.of(), List.of(), null, e.retryAfterSeconds());
+            return;
+        }
+        Context context = Vertx.currentContext();
+        AtomicBoolean answered = new AtomicBoolean();
+        long timer = ctx.vertx().setTimer(config.writer().ackTimeout().toMillis(), id -> {
+            if (answered.compareAndSet(false, true)) {
+                writer.countRejected("ack_timeout", events.size());
+                Problems.send(ctx, 503, "NOT_YET_DURABLE", "Not yet committed",
+                        "The events were accepted but not committed within " + config.writer().ackTimeout().toSeconds()
+                                + " s; they may still be stored. Retry with the same eventIds (listed) to avoid duplicates",
+                        List.of(), List.of(), ids(events), 5);
+            }
+        });
+        write.committed().whenComplete((ok, error) -> context.runOnContext(ignored -> {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            ctx.vertx().cancelTimer(timer);
+            if (error == null) {
+                respondCreated(ctx, events, parsed.batch());
+            } else if (error instanceof StoreRejectedEventException) {
+                writer.countRejected("store_rejected", events.size());
+                Problems.send(ctx, 422, "STORE_REJECTED", "Rejected by the database",
+                        "PostgreSQL refused these events: " + error.getMessage(), List.of(), List.of(), null, 0);
+            } else {
+                ctx.fail(error);
+            }
+        }));
+    }
+
+    private static List<String> ids(List<IngestEvent> events) {
+        List<String> ids = new ArrayList<>(events.size());
+        for (IngestEvent event : events) {
+            ids.add(event.eventId());
+        }
+        return ids;
+    }
+
+    private static void respondCreated(RoutingContext ctx, List<IngestEvent> events, boolean batch) {
+        StringWriter out = new StringWriter(64 + events.size() * 40);
+        try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("accepted", events.size());
+            if (batch) {
+                json.writeArrayFieldStart("eventIds");
+                for (IngestEvent event : events) {
+                    json.writeString(event.eventId());
+                }
+                json.writeEndArray();
+            } else {
+                json.writeStringField("eventId", events.get(0).eventId());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(out.toString());
+    }
+
+    // ---- GET /events ----
+
+    private void search(RoutingContext ctx) {
+        List<FieldError> errors = new ArrayList<>();
+        IngestConfig.Query limits = config.query();
+        String service = ctx.request().getParam("service");
+        if (service != null && (service.isBlank() || service.length() > EventParser.MAX_SERVICE_LENGTH)) {
+            errors.add(new FieldError("service", "must be 1-" + EventParser.MAX_SERVICE_LENGTH + " characters"));
+        }
+        Instant now = clock.instant();
+        OffsetDateTime to = instantParam(ctx, "to", errors);
+        OffsetDateTime from = instantParam(ctx, "from", errors);
+        if (to == null) {
+            to = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        }
+        if (from == null) {
+            from = to.minus(limits.defaultRange());
+        }
+        if (!from.isBefore(to)) {
+            errors.add(new FieldError("from", "must be before `to`"));
+        } else if (Duration.between(from, to).compareTo(limits.maxRange()) > 0) {
+            errors.add(new FieldError("to", "range must be at most " + limits.maxRange().toDays() + " days"));
+        }
+        int limit = limits.defaultLimit();
+        String limitText = ctx.request().getParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+                if (limit < 1 || limit > limits.maxLimit()) {
+                    errors.add(new FieldError("limit", "must be between 1 and " + limits.maxLimit()));
+                }
+            } catch (NumberFormatException e) {
+                errors.add(new FieldError("limit", "must be an integer between 1 and " + limits.maxLimit()));
+            }
+        }
+        String order = ctx.request().getParam("order", "asc").toLowerCase(Locale.ROOT);
+        if (!order.equals("asc") && !order.equals("desc")) {
+            errors.add(new FieldError("order", "must be asc or desc"));
+        }
+        PageCursor cursor = null;
+        String cursorText = ctx.request().getParam("cursor");
+        if (cursorText != null && !cursorText.isEmpty()) {
+            try {
+                cursor = PageCursor.decode(cursorText);
+            } catch (RuntimeException e) {
+                errors.add(new FieldError("cursor", "is not a cursor returned by this endpoint"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            Problems.send(ctx, 400, "INVALID_QUERY", "Invalid query parameters", "Fix the listed parameters",
+                    errors, List.of(), null, 0);
+            return;
+        }
+        int pageSize = limit;
+        queries.search(service, from, to, cursor, order.equals("desc"), limit).onComplete(result -> {
+            if (result.failed()) {
+                storeUnavailable(ctx, result.cause());
+                return;
+            }
+            StringWriter out = new StringWriter(1024);
+            try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
+                json.writeStartObject();
+                json.writeArrayFieldStart("items");
+                for (StoredEvent event : result.result().events()) {
+                    json.writeStartObject();
+                    json.writeStringField("eventId", event.eventId());
+                    json.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(event.timestamp()));
+                    json.writeStringField("service", event.service());
+                    json.writeStringField("message", event.message());
+                    if (event.metadataJson() != null) {
+                        json.writeFieldName("metadata");
+                        json.writeRawValue(event.metadataJson());
+                    }
+                    json.writeStringField("receivedAt", DateTimeFormatter.ISO_INSTANT.format(event.receivedAt()));
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                PageCursor next = result.result().next();
+                if (next == null) {
+                    json.writeNullField("nextCursor");
+                } else {
+                    json.writeStringField("nextCursor", next.encode());
+                }
+                json.writeNumberField("limit", pageSize);
+                json.writeEndObject();
+            } catch (IOException e) {
+                ctx.fail(e);
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
+        });
+    }
+
+    private static OffsetDateTime instantParam(RoutingContext ctx, String name, List<FieldError> errors) {
+        String text = ctx.request().getParam(name);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
+                return OffsetDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(text)), ZoneOffset.UTC);
+            }
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).withOffsetSameInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            errors.add(new FieldError(name, "must be ISO-8601 with an offset or epoch millis"));
+            return null;
+        }
+    }
+
+    // ---- GET /events/summary ----
+
+    private void summary(RoutingContext ctx) {
+        queries.summary().onComplete(result -> {
+            if (result.failed()) {
+                storeUnavailable(ctx, result.cause());
+                return;
+            }
+            StringWriter out = new StringWriter(256);
+            try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("generatedAt", clock.instant().toString());
+                json.writeArrayFieldStart("services");
+                for (ServiceCount count : result.result()) {
+                    json.writeStartObject();
+                    json.writeStringField("service", count.service());
+                    json.writeNumberField("lastHour", count.lastHour());
+                    json.writeNumberField("last24Hours", count.last24Hours());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            } catch (IOException e) {
+                ctx.fail(e);
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
+        });
+    }
+
+    // ---- errors ----
+
+    private static void storeUnavailable(RoutingContext ctx, Throwable cause) {
+        LOG.warnf("Query failed: %s", cause.toString());
+        Problems.send(ctx, 503, "STORE_UNAVAILABLE", "PostgreSQL is unavailable", "The query could not be run; retry later",
+                List.of(), List.of(), null, 2);
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            writer.countRejected("too_large", 1);
+            Problems.send(ctx, 413, "BODY_TOO_LARGE", "Payload too large",
+                    "The body exceeds " + config.limits().maxBodyBytes() + " bytes");
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            Problems.send(ctx, status, "BAD_REQUEST", "Bad request", "The request could not be read");
+            return;
+        }
+        LOG.error("Unexpected failure handling " + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
+        Problems.send(ctx, 500, "INTERNAL_ERROR", "Internal error", "Unexpected error; see the service log");
+    }
+
+    private static String mediaType(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,391 @@
+package com.waitingroom.ingest.domain;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns a request body (one JSON object, a JSON array or NDJSON lines) into validated events.
+ * Every invalid field of every item is reported, not only the first one, so a producer can fix
+ * a whole batch at once. A batch is all-or-nothing: one bad item rejects the request.
+ */
+public final class EventParser {
+
+    public static final int MAX_SERVICE_LENGTH = 100;
+    public static final int MAX_MESSAGE_LENGTH = 2000;
+    public static final int MAX_EVENT_ID_LENGTH = 100;
+    public static final int MAX_METADATA_BYTES = 16 * 1024;
+    public static final int MAX_METADATA_DEPTH = 5;
+    public static final int MAX_METADATA_KEYS = 100;
+    /** PostgreSQL numeric cannot hold arbitrary exponents; JSON numbers beyond this are refused. */
+    private static final int MAX_NUMBER_EXPONENT = 1000;
+
+    private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "timestamp", "service", "message", "metadata");
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:\\-]+");
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final int maxBatchItems;
+    private final int retentionDays;
+    private final Duration maxFutureSkew;
+
+    public EventParser(Clock clock, int maxBatchItems, int retentionDays, Duration maxFutureSkew) {
+        this.clock = clock;
+        this.maxBatchItems = maxBatchItems;
+        this.retentionDays = retentionDays;
+        this.maxFutureSkew = maxFutureSkew;
+        // Nesting is capped well below Jackson's default so hostile deep bodies fail fast (metadata depth is 5 anyway).
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = new ObjectMapper(factory)
+                // keep numbers exactly as sent instead of rounding them through double
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Result of parsing: the events, and whether the request was a batch (array / NDJSON). */
+    public record Parsed(List<IngestEvent> events, boolean batch) {
+    }
+
+    public Parsed parseJson(byte[] body) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw malformed(e.getOriginalMessage());
+        } catch (IOException e) {
+            throw malformed(e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw InvalidEventsException.of(400, "EMPTY_BODY", "The request body is empty");
+        }
+        if (root.isObject()) {
+            List<FieldError> errors = new ArrayList<>();
+            IngestEvent event = toEvent(root, "", errors, now());
+            if (!errors.isEmpty()) {
+                throw new InvalidEventsException(400, "VALIDATION_FAILED", "The event is invalid", errors, List.of());
+            }
+            return new Parsed(List.of(event), false);
+        }
+        if (root.isArray()) {
+            checkBatchSize(root.size());
+            List<JsonNode> items = new ArrayList<>(root.size());
+            root.forEach(items::add);
+            return new Parsed(toEvents(items), true);
+        }
+        throw new InvalidEventsException(400, "VALIDATION_FAILED", "The body must be an event object or an array of events",
+                List.of(new FieldError("$", "must be an object or an array")), List.of());
+    }
+
+    /** One JSON object per line; a single trailing newline is allowed, empty lines elsewhere are errors. */
+    public Parsed parseNdjson(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (text.endsWith("\r")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (text.isBlank()) {
+            throw InvalidEventsException.of(400, "EMPTY_BODY", "The request body is empty");
+        }
+        String[] lines = text.split("\r?\n", -1);
+        checkBatchSize(lines.length);
+        List<JsonNode> items = new ArrayList<>(lines.length);
+        List<FieldError> errors = new ArrayList<>();
+        List<Integer> failed = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            try {
+                JsonNode node = lines[i].isBlank() ? null : mapper.readTree(lines[i]);
+                if (node == null || node.isMissingNode()) {
+                    errors.add(new FieldError("[" + i + "]", "empty line (line " + (i + 1) + ")"));
+                    failed.add(i);
+                }
+                items.add(node);
+            } catch (JsonProcessingException e) {
+                errors.add(new FieldError("[" + i + "]", "malformed JSON on line " + (i + 1) + ": " + e.getOriginalMessage()));
+                failed.add(i);
+                items.add(null);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventsException(400, "VALIDATION_FAILED", failed.size() + " of " + lines.length + " lines are invalid",
+                    errors, failed);
+        }
+        return new Parsed(toEvents(items), true);
+    }
+
+    private void checkBatchSize(int size) {
+        if (size == 0) {
+            throw InvalidEventsException.of(400, "EMPTY_BATCH", "The batch contains no events");
+        }
+        if (size > maxBatchItems) {
+            throw InvalidEventsException.of(413, "BATCH_TOO_LARGE",
+                    "The batch has " + size + " events; at most " + maxBatchItems + " are allowed per request");
+        }
+    }
+
+    private List<IngestEvent> toEvents(List<JsonNode> items) {
+        List<IngestEvent> events = new ArrayList<>(items.size());
+        List<FieldError> errors = new ArrayList<>();
+        List<Integer> failed = new ArrayList<>();
+        Instant now = now();
+        for (int i = 0; i < items.size(); i++) {
+            int before = errors.size();
+            IngestEvent event = toEvent(items.get(i), "[" + i + "]", errors, now);
+            if (errors.size() > before) {
+                failed.add(i);
+            } else {
+                events.add(event);
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new InvalidEventsException(400, "VALIDATION_FAILED",
+                    failed.size() + " of " + items.size() + " events are invalid; nothing was stored", errors, failed);
+        }
+        return events;
+    }
+
+    private IngestEvent toEvent(JsonNode node, String prefix, List<FieldError> errors, Instant now) {
+        String path = prefix.isEmpty() ? "" : prefix + ".";
+        if (node == null || !node.isObject()) {
+            errors.add(new FieldError(prefix.isEmpty() ? "$" : prefix, "must be an event object"));
+            return null;
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!KNOWN_FIELDS.contains(name)) {
+                errors.add(new FieldError(path + truncate(name), "unknown field"));
+            }
+        }
+        String eventId = eventId(node.get("eventId"), path + "eventId", errors);
+        OffsetDateTime timestamp = timestamp(node.get("timestamp"), path + "timestamp", errors, now);
+        String service = text(node.get("service"), path + "service", MAX_SERVICE_LENGTH, errors);
+        String message = text(node.get("message"), path + "message", MAX_MESSAGE_LENGTH, errors);
+        String metadata = metadata(node.get("metadata"), path + "metadata", errors);
+        return new IngestEvent(eventId, timestamp, service, message, metadata);
+    }
+
+    private static String eventId(JsonNode node, String field, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return newEventId();
+        }
+        if (!node.isTextual()) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        String value = node.textValue();
+        if (value.isEmpty() || value.length() > MAX_EVENT_ID_LENGTH || !EVENT_ID.matcher(value).matches()) {
+            errors.add(new FieldError(field, "must be 1-" + MAX_EVENT_ID_LENGTH + " characters of A-Z a-z 0-9 . _ : -"));
+            return null;
+        }
+        return value;
+    }
+
+    private OffsetDateTime timestamp(JsonNode node, String field, List<FieldError> errors, Instant now) {
+        if (node == null || node.isNull()) {
+            errors.add(new FieldError(field, "is required"));
+            return null;
+        }
+        Instant instant;
+        if (node.isTextual()) {
+            try {
+                instant = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError(field, "must be ISO-8601 with an offset (e.g. 2026-01-31T10:15:30.123Z) or epoch millis"));
+                return null;
+            }
+        } else if (node.isIntegralNumber() && node.canConvertToLong()) {
+            long millis = node.longValue();
+            if (Math.abs(millis) > 253_402_300_799_999L) { // beyond year 9999
+                errors.add(new FieldError(field, "epoch millis out of range"));
+                return null;
+            }
+            instant = Instant.ofEpochMilli(millis);
+        } else {
+            errors.add(new FieldError(field, "must be an ISO-8601 string with an offset or integer epoch millis"));
+            return null;
+        }
+        Instant oldest = retentionCutoff(now, retentionDays);
+        if (instant.isBefore(oldest)) {
+            errors.add(new FieldError(field, "is older than the retention window (" + retentionDays + " days, from " + oldest + ")"));
+            return null;
+        }
+        if (instant.isAfter(now.plus(maxFutureSkew))) {
+            errors.add(new FieldError(field, "is more than " + maxFutureSkew.toHours() + " h in the future"));
+            return null;
+        }
+        return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    /** Events before this instant are out of retention: start of the UTC day {@code retentionDays} ago. */
+    public static Instant retentionCutoff(Instant now, int retentionDays) {
+        return now.truncatedTo(ChronoUnit.DAYS).minus(retentionDays, ChronoUnit.DAYS);
+    }
+
+    private static String text(JsonNode node, String field, int maxLength, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            errors.add(new FieldError(field, "is required"));
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        String value = node.textValue();
+        if (value.isBlank()) {
+            errors.add(new FieldError(field, "must not be blank"));
+            return null;
+        }
+        if (value.length() > maxLength) {
+            errors.add(new FieldError(field, "must be at most " + maxLength + " characters (got " + value.length() + ")"));
+            return null;
+        }
+        String illegal = illegalCharacter(value);
+        if (illegal != null) {
+            errors.add(new FieldError(field, illegal));
+            return null;
+        }
+        return value;
+    }
+
+    private String metadata(JsonNode node, String field, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError(field, "must be a JSON object"));
+            return null;
+        }
+        int before = errors.size();
+        int[] keys = { 0 };
+        checkMetadata(node, field, 1, keys, errors);
+        if (errors.size() > before) {
+            return null;
+        }
+        if (keys[0] > MAX_METADATA_KEYS) {
+            errors.add(new FieldError(field, "must have at most " + MAX_METADATA_KEYS + " keys in total (got " + keys[0] + ")"));
+            return null;
+        }
+        String json;
+        try {
+            json = mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError(field, "cannot be serialized: " + e.getOriginalMessage()));
+            return null;
+        }
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_METADATA_BYTES) {
+            errors.add(new FieldError(field, "must be at most " + MAX_METADATA_BYTES + " bytes of JSON (got " + bytes + ")"));
+            return null;
+        }
+        return json;
+    }
+
+    /** Depth, keys and the values PostgreSQL's jsonb would refuse (NUL, lone surrogates, huge exponents). */
+    private static void checkMetadata(JsonNode node, String path, int depth, int[] keys, List<FieldError> errors) {
+        if (node.isContainerNode() && depth > MAX_METADATA_DEPTH) {
+            errors.add(new FieldError(path, "nesting deeper than " + MAX_METADATA_DEPTH + " levels"));
+            return;
+        }
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext() && errors.size() < 50) {
+                Map.Entry<String, JsonNode> entry = fields.next();
+                keys[0]++;
+                String childPath = path + "." + truncate(entry.getKey());
+                String illegalKey = illegalCharacter(entry.getKey());
+                if (illegalKey != null) {
+                    errors.add(new FieldError(childPath, "key " + illegalKey));
+                }
+                checkMetadata(entry.getValue(), childPath, depth + 1, keys, errors);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size() && errors.size() < 50; i++) {
+                checkMetadata(node.get(i), path + "[" + i + "]", depth + 1, keys, errors);
+            }
+        } else if (node.isTextual()) {
+            String illegal = illegalCharacter(node.textValue());
+            if (illegal != null) {
+                errors.add(new FieldError(path, illegal));
+            }
+        } else if (node.isBigDecimal()) {
+            BigDecimal value = node.decimalValue();
+            if (Math.abs(value.scale()) > MAX_NUMBER_EXPONENT
+                    || Math.abs(value.precision() - value.scale()) > MAX_NUMBER_EXPONENT) {
+                errors.add(new FieldError(path, "number out of range"));
+            }
+        }
+    }
+
+    /** PostgreSQL text/jsonb cannot store NUL, and unpaired surrogates are not valid UTF-8. */
+    private static String illegalCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                return "must not contain NUL characters";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "contains an unpaired UTF-16 surrogate";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate";
+            }
+        }
+        return null;
+    }
+
+    private static String truncate(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "…";
+    }
+
+    private static InvalidEventsException malformed(String reason) {
+        String detail = reason == null ? "Malformed JSON" : "Malformed JSON: " + reason;
+        if (detail.length() > 300) {
+            detail = detail.substring(0, 300) + "…";
+        }
+        return InvalidEventsException.of(400, "MALFORMED_JSON", detail);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    /** Random (version 4) UUID from the thread-local generator: unique enough and free of SecureRandom contention. */
+    static String newEventId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(most, least).toString();
+    }
+}
