@@ -1,0 +1,105 @@
+package com.waitingroom.outbox.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Relay settings; every value has an env-var backed default in application.properties. */
+@ConfigMapping(prefix = "outbox")
+public interface OutboxConfig {
+
+    /** Start the relay at boot (false only for tooling that needs the HTTP side alone). */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** Durable topic exchange the events are published to. */
+    String exchange();
+
+    /** Rows claimed and published per transaction. */
+    @WithDefault("500")
+    int batchSize();
+
+    /** Relay worker threads per process (each with its own channel and DB transaction). */
+    @WithDefault("2")
+    int workers();
+
+    /** Safety poll: how long a worker sleeps without a NOTIFY before looking again. */
+    @WithDefault("5s")
+    Duration safetyPollInterval();
+
+    /** How long to wait for the broker's confirms of a batch before counting them as failures. */
+    @WithDefault("5s")
+    Duration confirmTimeout();
+
+    /** Publish with the mandatory flag: an unroutable message counts as a failure. */
+    @WithDefault("false")
+    boolean mandatory();
+
+    /** Failed publishes of one row before it becomes dead. */
+    @WithDefault("10")
+    int maxAttempts();
+
+    Backoff backoff();
+
+    /** Back-off while the broker or the database is unreachable (no attempts are burned). */
+    OutageBackoff outageBackoff();
+
+    Cleanup cleanup();
+
+    Rabbitmq rabbitmq();
+
+    /** Bearer token of the admin endpoints; admin is disabled (401) when absent. */
+    Optional<String> adminToken();
+
+    /** How often the pending/dead/oldest gauges are refreshed from the database. */
+    @WithDefault("5s")
+    Duration gaugeRefreshInterval();
+
+    interface Backoff {
+        @WithDefault("1s")
+        Duration base();
+
+        @WithDefault("5m")
+        Duration cap();
+    }
+
+    interface OutageBackoff {
+        @WithDefault("200ms")
+        Duration base();
+
+        @WithDefault("10s")
+        Duration cap();
+    }
+
+    interface Cleanup {
+        /** Dispatched rows older than this are deleted. */
+        @WithDefault("24h")
+        Duration retention();
+
+        @WithDefault("1000")
+        int batchSize();
+
+        /** How often cleanup runs. */
+        @WithDefault("1m")
+        String interval();
+
+        /** Upper bound of batches per run so one run never holds the database for long. */
+        @WithDefault("100")
+        int maxBatchesPerRun();
+    }
+
+    interface Rabbitmq {
+        String host();
+
+        int port();
+
+        String username();
+
+        String password();
+
+        @WithDefault("/")
+        String virtualHost();
+    }
+}

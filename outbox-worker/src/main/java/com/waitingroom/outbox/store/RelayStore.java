@@ -1,0 +1,136 @@
+package com.waitingroom.outbox.store;
+
+import com.waitingroom.outbox.domain.OutboxRow;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The relay's SQL. Every method runs on the caller's connection so claim, publish and the status
+ * update share one transaction: the row locks taken by the claim are what keeps other replicas
+ * away from the rows while they are being published.
+ */
+public final class RelayStore {
+
+    /**
+     * Locks the oldest due pending rows (skipping rows another replica holds) and keeps those that
+     * may be published now: a row is held back while an earlier version of its aggregate is
+     * undispatched outside this batch (pending elsewhere, backing off, locked by another replica,
+     * or dead). No high-water mark is used, so a transaction committing out of id order is simply
+     * picked up by the next claim.
+     */
+    private static final String CLAIM = """
+            WITH candidates AS (
+                SELECT id, aggregate_id, aggregate_version
+                FROM outbox
+                WHERE status = 'pending' AND next_attempt_at <= now()
+                ORDER BY id
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED
+            ), blockers AS (
+                SELECT a.aggregate_id,
+                       (SELECT o.aggregate_version FROM outbox o
+                         WHERE o.aggregate_id = a.aggregate_id AND o.status <> 'dispatched'
+                           AND o.id NOT IN (SELECT id FROM candidates)
+                         ORDER BY o.aggregate_version LIMIT 1) AS first_blocked_version
+                FROM (SELECT DISTINCT aggregate_id FROM candidates) a
+            )
+            SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
+                   o.correlation_id, o.envelope ->> 'causationId', o.envelope ->> 'schemaVersion',
+                   o.envelope ->> 'occurredAt', o.envelope::text, o.attempts, o.created_at,
+                   (SELECT count(*) FROM candidates) AS candidate_count
+            FROM candidates c
+            JOIN blockers b ON b.aggregate_id = c.aggregate_id
+            JOIN outbox o ON o.id = c.id
+            WHERE b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version
+            ORDER BY o.aggregate_id, o.aggregate_version
+            """;
+
+    /** Result of a claim: the publishable rows and how many due rows were locked (0 when none is publishable). */
+    public record Claim(List<OutboxRow> rows, int candidates) {
+    }
+
+    public Claim claim(Connection connection, int batchSize) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+            statement.setInt(1, batchSize);
+            List<OutboxRow> rows = new ArrayList<>();
+            int candidates = 0;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new OutboxRow(
+                            rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getLong(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9), rs.getString(10),
+                            rs.getString(11).getBytes(StandardCharsets.UTF_8), rs.getInt(12),
+                            rs.getTimestamp(13).toInstant()));
+                    candidates = rs.getInt(14);
+                }
+            }
+            return new Claim(rows, candidates);
+        }
+    }
+
+    public void markDispatched(Connection connection, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE outbox SET status = 'dispatched', dispatched_at = now() WHERE id = ANY (?)")) {
+            Array array = connection.createArrayOf("bigint", ids.toArray());
+            statement.setArray(1, array);
+            statement.executeUpdate();
+        }
+    }
+
+    /** One failed publish of a row: the new attempt count, its error and when to retry (or dead). */
+    public record Failure(long id, int attempts, String error, long retryInMillis, boolean dead) {
+    }
+
+    public void recordFailures(Connection connection, List<Failure> failures) throws SQLException {
+        if (failures.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                UPDATE outbox SET attempts = ?, last_error = ?, status = ?,
+                       next_attempt_at = now() + make_interval(secs => ?)
+                WHERE id = ?""")) {
+            for (Failure failure : failures) {
+                statement.setInt(1, failure.attempts());
+                statement.setString(2, truncate(failure.error()));
+                statement.setString(3, failure.dead() ? "dead" : "pending");
+                statement.setDouble(4, failure.retryInMillis() / 1000.0);
+                statement.setLong(5, failure.id());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /** When the next backed-off row becomes due, if any is waiting. */
+    public Optional<Instant> nextDueAt(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND next_attempt_at > now()");
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            Timestamp next = rs.getTimestamp(1);
+            return Optional.ofNullable(next).map(Timestamp::toInstant);
+        }
+    }
+
+    private static String truncate(String error) {
+        if (error == null) {
+            return null;
+        }
+        return error.length() <= 2000 ? error : error.substring(0, 2000);
+    }
+}

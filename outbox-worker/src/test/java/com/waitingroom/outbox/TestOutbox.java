@@ -1,0 +1,121 @@
+package com.waitingroom.outbox;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.Priority;
+import com.waitingroom.kernel.Routing;
+import com.waitingroom.kernel.events.PatientCheckedIn;
+import com.waitingroom.testsupport.LocalInfra;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Writes events + outbox rows the way api-service does (one transaction, EventCodec envelope). */
+final class TestOutbox {
+
+    static final EventCodec CODEC = EventCodec.standard();
+
+    private TestOutbox() {
+    }
+
+    static Connection connect() throws SQLException {
+        return LocalInfra.connect(OutboxTestInfra.DATABASE);
+    }
+
+    static EventEnvelope checkIn(String queueId, long version) {
+        PatientCheckedIn event = new PatientCheckedIn(queueId, "patient-" + version, "Patient " + version,
+                Priority.MEDIUM, Priority.MEDIUM, "General", null, 40, false, (int) version);
+        return CODEC.wrap(event, UUID.randomUUID(), version, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                "corr-" + queueId + "-" + version, "cause-" + version, "test");
+    }
+
+    /** An envelope of a type only the reject queue is bound to (for refused publishes). */
+    static EventEnvelope probe(String queueId, long version, String eventType) {
+        return new EventEnvelope(UUID.randomUUID(), queueId, "WaitingQueue", version, eventType, 1,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), "corr-" + queueId, null, "test",
+                JsonNodeFactory.instance.objectNode().put("queueId", queueId));
+    }
+
+    /** Appends in the caller's transaction; returns the outbox ids. */
+    static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement events = connection.prepareStatement("""
+                INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
+                                    occurred_at, correlation_id, causation_id, actor, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""");
+             PreparedStatement outbox = connection.prepareStatement("""
+                INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
+                                    correlation_id, envelope)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id""")) {
+            for (EventEnvelope e : envelopes) {
+                events.setObject(1, e.eventId());
+                events.setString(2, e.aggregateId());
+                events.setString(3, e.aggregateType());
+                events.setLong(4, e.version());
+                events.setString(5, e.eventType());
+                events.setInt(6, e.schemaVersion());
+                events.setObject(7, java.time.OffsetDateTime.ofInstant(e.occurredAt(), java.time.ZoneOffset.UTC));
+                events.setString(8, e.correlationId());
+                events.setString(9, e.causationId());
+                events.setString(10, e.actor());
+                events.setString(11, e.payload().toString());
+                events.executeUpdate();
+                outbox.setObject(1, e.eventId());
+                outbox.setString(2, e.aggregateId());
+                outbox.setLong(3, e.version());
+                outbox.setString(4, e.eventType());
+                outbox.setString(5, Routing.routingKey(e.eventType()));
+                outbox.setString(6, e.correlationId());
+                outbox.setString(7, CODEC.encodeToString(e));
+                try (ResultSet rs = outbox.executeQuery()) {
+                    rs.next();
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Appends in its own committed transaction. */
+    static List<Long> commit(List<EventEnvelope> envelopes) throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            List<Long> ids = append(connection, envelopes);
+            connection.commit();
+            return ids;
+        }
+    }
+
+    record RowState(String status, int attempts, String lastError, double nextAttemptAfterCreatedMillis) {
+    }
+
+    static RowState state(long id) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT status, attempts, last_error,
+                            extract(epoch FROM next_attempt_at - created_at) * 1000
+                     FROM outbox WHERE id = ?""")) {
+            statement.setLong(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? new RowState(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getDouble(4)) : null;
+            }
+        }
+    }
+
+    static long count(String sql) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
