@@ -102,6 +102,12 @@ single=$(run_wrk single "$SINGLE_CONNECTIONS" "$single_body")
 echo "batch phase (500 events/request): $BATCH_CONNECTIONS connections, ${DURATION}s..."
 batch=$(run_wrk batch "$BATCH_CONNECTIONS" "$batch_body")
 
+# Group-commit shape from the service's own metrics (mean rows per commit and mean commit time).
+metrics=$(curl -fs "http://127.0.0.1:$PORT/q/metrics" || true)
+flush_stats=$(awk '/^ingest_batch_size_sum/ {bs=$2} /^ingest_batch_size_count/ {bc=$2}
+  /^ingest_flush_latency_seconds_sum/ {ls=$2} /^ingest_flush_latency_seconds_count/ {lc=$2}
+  END { if (bc > 0) printf "%d commits, mean %.0f events per commit, mean commit %.1f ms", bc, bs/bc, 1000*ls/lc }' <<<"$metrics")
+
 # SIGTERM: the service drains whatever is still queued before exiting.
 kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""
 
@@ -122,5 +128,6 @@ awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="
   'BEGIN { printf "batch (500)  : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, r/s, p50, p99, o }'
 echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows, missing $missing_single"
 echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
+echo "group commit : $flush_stats"
 echo "(rows may exceed acknowledged: requests committed while wrk was stopping are never counted as acknowledged)"
 [[ $missing_single -eq 0 && $missing_batch -eq 0 ]]
