@@ -7,6 +7,7 @@ import com.waitingroom.api.store.AppendBatch;
 import com.waitingroom.api.store.EventStore;
 import com.waitingroom.api.store.IdempotencyKeyTakenException;
 import com.waitingroom.api.store.IdempotencyStore;
+import com.waitingroom.api.store.QueueStateCache;
 import com.waitingroom.api.store.StoredResponse;
 import com.waitingroom.api.store.VersionConflictException;
 import com.waitingroom.kernel.DomainEvent;
@@ -26,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -42,13 +44,16 @@ public class CommandService {
 
     private final EventStore store;
     private final IdempotencyStore idempotency;
+    private final QueueStateCache cache;
     private final CommandMetrics metrics;
     private final EventCodec codec = EventCodec.standard();
     private final int snapshotEvery;
     private final int maxAttempts;
 
-    public CommandService(EventStore store, IdempotencyStore idempotency, CommandMetrics metrics, ApiConfig config) {
+    public CommandService(EventStore store, IdempotencyStore idempotency, QueueStateCache cache,
+                          CommandMetrics metrics, ApiConfig config) {
         this.store = store;
+        this.cache = cache;
         this.idempotency = idempotency;
         this.metrics = metrics;
         this.snapshotEvery = config.snapshot().everyEvents();
@@ -112,28 +117,24 @@ public class CommandService {
 
     private Uni<Response> attempt(Context context, int attempt) {
         String queueId = context.prepared().queueId();
-        return store.load(queueId)
-                .chain(queue -> {
-                    long before = queue.version();
-                    if (context.expectedVersion() != null && context.expectedVersion() != before) {
-                        throw ProblemException.conflict("VERSION_MISMATCH", "queue '" + queueId + "' is at version "
-                                + before + ", not the expected " + context.expectedVersion());
-                    }
-                    Decision decision = context.prepared().decide().apply(queue);
-                    String body = Json.write(decision.body());
-                    List<EventEnvelope> envelopes = envelopes(context, decision.events(), before);
-                    long after = before + envelopes.size();
-                    StoredResponse response = context.idempotencyKey() == null ? null
-                            : new StoredResponse(context.idempotencyKey(), context.requestHash(), queueId, after,
-                            decision.status(), body, decision.location());
-                    // Crossing a multiple of N: snapshot the state this command produced.
-                    boolean snapshot = after / snapshotEvery > before / snapshotEvery;
-                    AppendBatch batch = new AppendBatch(queueId, before, envelopes,
-                            snapshot ? queue.snapshot() : null, response);
-                    return store.append(batch)
-                            .map(ignored -> respond(decision.status(), body, decision.location(), after, false));
-                })
+        Optional<WaitingQueue> cached = attempt == 1 ? cache.get(queueId) : Optional.empty();
+        Uni<Response> run;
+        if (cached.isPresent()) {
+            // The cached state may be stale: a clash, a refusal or a version mismatch decided on it
+            // is decided again, once, on the stored state before anything is reported.
+            run = Uni.createFrom().deferred(() -> decideAndAppend(context, cached.get()))
+                    .onFailure(failure -> failure instanceof VersionConflictException
+                            || failure instanceof DomainException || failure instanceof ProblemException)
+                    .recoverWithUni(failure -> {
+                        cache.evict(queueId);
+                        return store.load(queueId).chain(queue -> decideAndAppend(context, queue));
+                    });
+        } else {
+            run = store.load(queueId).chain(queue -> decideAndAppend(context, queue));
+        }
+        return run
                 .onFailure(VersionConflictException.class).recoverWithUni(conflict -> {
+                    cache.evict(queueId);
                     if (context.expectedVersion() != null) {
                         return Uni.createFrom().failure(ProblemException.conflict("VERSION_MISMATCH",
                                 conflict.getMessage() + " (expected version " + context.expectedVersion() + ")"));
@@ -154,6 +155,30 @@ public class CommandService {
                 .onFailure(IdempotencyKeyTakenException.class).recoverWithUni(taken ->
                         idempotency.find(context.idempotencyKey()).map(stored -> replay(stored.orElseThrow(
                                 () -> new IllegalStateException("idempotency key vanished")), context)));
+    }
+
+    /** Checks the expected version, lets the aggregate decide, and appends atomically. */
+    private Uni<Response> decideAndAppend(Context context, WaitingQueue queue) {
+        String queueId = queue.queueId();
+        long before = queue.version();
+        if (context.expectedVersion() != null && context.expectedVersion() != before) {
+            throw ProblemException.conflict("VERSION_MISMATCH", "queue '" + queueId + "' is at version "
+                    + before + ", not the expected " + context.expectedVersion());
+        }
+        Decision decision = context.prepared().decide().apply(queue);
+        String body = Json.write(decision.body());
+        List<EventEnvelope> envelopes = envelopes(context, decision.events(), before);
+        long after = before + envelopes.size();
+        StoredResponse response = context.idempotencyKey() == null ? null
+                : new StoredResponse(context.idempotencyKey(), context.requestHash(), queueId, after,
+                decision.status(), body, decision.location());
+        // Crossing a multiple of N: snapshot the state this command produced.
+        boolean snapshot = after / snapshotEvery > before / snapshotEvery;
+        AppendBatch batch = new AppendBatch(queueId, before, envelopes, snapshot ? queue.snapshot() : null, response);
+        return store.append(batch).map(ignored -> {
+            cache.put(queue);
+            return respond(decision.status(), body, decision.location(), after, false);
+        });
     }
 
     private List<EventEnvelope> envelopes(Context context, List<DomainEvent> events, long before) {

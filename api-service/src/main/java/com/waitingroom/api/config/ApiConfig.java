@@ -15,6 +15,8 @@ public interface ApiConfig {
 
     Commands commands();
 
+    Cache cache();
+
     interface Snapshot {
         /** A snapshot is written each time a queue's version crosses a multiple of this. */
         @WithDefault("100")
@@ -33,6 +35,12 @@ public interface ApiConfig {
         /** Period of the cleanup job (read by its @Scheduled expression). */
         @WithDefault("5m")
         String cleanupInterval();
+    }
+
+    interface Cache {
+        /** Queues whose last committed state is kept in memory (0 disables the cache). */
+        @WithDefault("10000")
+        int maxQueues();
     }
 
     interface Commands {
