@@ -3,8 +3,9 @@
 # wrk, then the rows really in PostgreSQL compared with the events acknowledged (201).
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD PG_DB (default eventingest), BENCH_PORT (18083),
-#      SINGLE_CONNECTIONS (256), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+#      SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
 set -euo pipefail
+ulimit -n 65536 2>/dev/null || true
 
 DURATION="${1:-15}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,7 +14,7 @@ JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
 PORT="${BENCH_PORT:-18083}"
 export PG_HOST="${PG_HOST:-127.0.0.1}" PG_PORT="${PG_PORT:-5432}" PG_USER="${PG_USER:-waitingroom}" \
        PG_PASSWORD="${PG_PASSWORD:-waitingroom}" PG_DB="${PG_DB:-eventingest}"
-SINGLE_CONNECTIONS="${SINGLE_CONNECTIONS:-256}"
+SINGLE_CONNECTIONS="${SINGLE_CONNECTIONS:-512}"
 BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-32}"
 WRK_THREADS="${WRK_THREADS:-2}"
 RUN_ID="$(date +%s)"

@@ -167,6 +167,10 @@ public class EventRoutes {
             ctx.vertx().cancelTimer(timer);
             if (error == null) {
                 respondCreated(ctx, events, parsed.batch());
+            } else if (error instanceof IngestRejectedException rejected) {
+                Problems.send(ctx, rejected.reason().status, rejected.reason().name(), rejected.reason().title,
+                        rejected.reason().title + "; nothing was stored, retry after " + rejected.retryAfterSeconds() + " s",
+                        List.of(), List.of(), null, rejected.retryAfterSeconds());
             } else if (error instanceof StoreRejectedEventException) {
                 writer.countRejected("store_rejected", events.size());
                 Problems.send(ctx, 422, "STORE_REJECTED", "Rejected by the database",
@@ -186,6 +190,9 @@ public class EventRoutes {
     }
 
     private static void respondCreated(RoutingContext ctx, List<IngestEvent> events, boolean batch) {
+        if (ctx.response().closed()) {
+            return; // the client gave up; its events are stored anyway and a retry with the same ids is harmless
+        }
         StringWriter out = new StringWriter(64 + events.size() * 40);
         try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
             json.writeStartObject();

@@ -95,6 +95,10 @@ public interface IngestConfig {
         @WithDefault("7")
         int createAheadDays();
 
+        /** How often the maintenance runs (Quarkus scheduler syntax, e.g. 1h, 30m). */
+        @WithDefault("1h")
+        String every();
+
         /** Whether the maintenance runs at start-up and on the schedule. */
         @WithDefault("true")
         boolean maintenanceEnabled();

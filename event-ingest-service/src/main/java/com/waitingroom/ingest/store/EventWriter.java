@@ -47,22 +47,29 @@ public class EventWriter {
 
     private static final Logger LOG = Logger.getLogger(EventWriter.class);
 
-    // Inserts the rows and, in the same statement/transaction, adds the newly inserted ones
-    // (conflicts excluded) to the per-minute counts read by the summary endpoint.
-    static final String INSERT_SQL = """
-            WITH inserted AS (
-                INSERT INTO ingest_events (event_id, ts, service, message, metadata)
-                SELECT event_id, ts, service, message, metadata::jsonb
-                FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
-                     AS input(event_id, ts, service, message, metadata)
-                ON CONFLICT DO NOTHING
-                RETURNING service, ts
-            ), counted AS (
-                INSERT INTO ingest_event_counts (service, minute, slot, events)
-                SELECT service, date_trunc('minute', ts), $6, count(*) FROM inserted GROUP BY 1, 2
-                ON CONFLICT (minute, service, slot) DO UPDATE SET events = ingest_event_counts.events + excluded.events
-            )
-            SELECT count(*) AS inserted FROM inserted""";
+    // Inserts the rows and, in the same statement/transaction, adds the newly inserted ones to the
+    // per-minute counts read by the summary endpoint. The plain variant is tried first: duplicates
+    // are rare (retries only) and ON CONFLICT's speculative insertion costs extra work and WAL per row.
+    static final String INSERT_SQL = insertSql(false);
+    /** Used for a batch that hit a unique violation: skips the rows already stored (idempotent retry). */
+    static final String INSERT_IGNORING_DUPLICATES_SQL = insertSql(true);
+
+    private static String insertSql(boolean ignoreDuplicates) {
+        return """
+                WITH inserted AS (
+                    INSERT INTO ingest_events (event_id, ts, service, message, metadata)
+                    SELECT event_id, ts, service, message, metadata::jsonb
+                    FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
+                         AS input(event_id, ts, service, message, metadata)
+                    %s
+                    RETURNING service, ts
+                ), counted AS (
+                    INSERT INTO ingest_event_counts (service, minute, slot, events)
+                    SELECT service, date_trunc('minute', ts), $6, count(*) FROM inserted GROUP BY 1, 2
+                    ON CONFLICT (minute, service, slot) DO UPDATE SET events = ingest_event_counts.events + excluded.events
+                )
+                SELECT count(*) AS inserted FROM inserted""".formatted(ignoreDuplicates ? "ON CONFLICT DO NOTHING" : "");
+    }
 
     /** One request's events and the promise its HTTP response waits for. */
     public static final class PendingWrite {
@@ -70,6 +77,8 @@ public class EventWriter {
         final CompletableFuture<Void> committed = new CompletableFuture<>();
         /** Set after a data error: flush this request alone so one bad request cannot block others. */
         volatile boolean isolate;
+        /** Once sent to PostgreSQL the outcome may be unknown (lost COMMIT reply): it is retried, never given up. */
+        volatile boolean attempted;
 
         PendingWrite(List<IngestEvent> events) {
             this.events = events;
@@ -203,7 +212,7 @@ public class EventWriter {
                     freeSlots.add(slot);
                     continue;
                 }
-                flush(batch, slot);
+                flush(batch, slot, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -247,7 +256,7 @@ public class EventWriter {
         return batch;
     }
 
-    private void flush(List<PendingWrite> batch, int slot) {
+    private void flush(List<PendingWrite> batch, int slot, boolean ignoreDuplicates) {
         int rows = 0;
         for (PendingWrite write : batch) {
             rows += write.events.size();
@@ -259,6 +268,7 @@ public class EventWriter {
         String[] metadata = new String[rows];
         int i = 0;
         for (PendingWrite write : batch) {
+            write.attempted = true;
             for (IngestEvent event : write.events) {
                 ids[i] = event.eventId();
                 timestamps[i] = event.timestamp();
@@ -272,7 +282,9 @@ public class EventWriter {
         inFlightFlushes.incrementAndGet();
         long started = System.nanoTime();
         Tuple params = Tuple.of(ids, timestamps, services, messages, metadata, slot);
-        pool.preparedQuery(INSERT_SQL).execute(params).onComplete(result -> {
+        String sql = ignoreDuplicates ? INSERT_IGNORING_DUPLICATES_SQL : INSERT_SQL;
+        pool.preparedQuery(sql).execute(params).onComplete(result -> {
+            boolean retryingIgnoringDuplicates = false;
             try {
                 if (result.succeeded()) {
                     flushLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -287,12 +299,21 @@ public class EventWriter {
                     for (PendingWrite write : batch) {
                         write.committed.complete(null);
                     }
+                } else if (!ignoreDuplicates && isUniqueViolation(result.cause())) {
+                    // some events are already stored (a client retry, or our retry after a lost COMMIT reply):
+                    // the statement was rolled back as a whole, redo it skipping what exists, on the same slot
+                    retryingIgnoringDuplicates = true;
                 } else {
                     onFlushFailure(batch, batchRows, result.cause());
                 }
             } finally {
                 inFlightFlushes.decrementAndGet();
-                freeSlots.add(slot);
+                if (!retryingIgnoringDuplicates) {
+                    freeSlots.add(slot);
+                }
+            }
+            if (retryingIgnoringDuplicates) {
+                flush(batch, slot, true);
             }
         });
     }
@@ -316,6 +337,22 @@ public class EventWriter {
         }
         breaker.recordFailure();
         requeueAtHead(batch, false);
+        rejectNeverAttempted();
+    }
+
+    /**
+     * While PostgreSQL is down, requests queued but never sent are answered 503 right away instead
+     * of hanging for the whole outage; nothing of them can be stored, so a retry is safe.
+     */
+    private void rejectNeverAttempted() {
+        IngestRejectedException unavailable = new IngestRejectedException(Reason.STORE_UNAVAILABLE, breaker.retryAfterSeconds());
+        for (PendingWrite write : queue) {
+            if (!write.attempted && queue.remove(write)) {
+                queuedEvents.addAndGet(-write.events.size());
+                countRejected(Reason.STORE_UNAVAILABLE.metricTag, write.events.size());
+                write.committed.completeExceptionally(unavailable);
+            }
+        }
     }
 
     private void requeueAtHead(List<PendingWrite> batch, boolean isolate) {
@@ -324,6 +361,10 @@ public class EventWriter {
             write.isolate = write.isolate || isolate;
             queue.addFirst(write);
         }
+    }
+
+    private static boolean isUniqueViolation(Throwable cause) {
+        return cause instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
     /** SQLSTATE class 22 (data exception) or 23 (integrity): retrying the same rows cannot help. */

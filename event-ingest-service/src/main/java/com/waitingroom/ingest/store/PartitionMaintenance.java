@@ -55,7 +55,7 @@ public class PartitionMaintenance {
         }
     }
 
-    @Scheduled(every = "${ingest.partitions.every:1h}", delayed = "${ingest.partitions.every:1h}",
+    @Scheduled(every = "${ingest.partitions.every}", delayed = "${ingest.partitions.every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         if (config.maintenanceEnabled()) {

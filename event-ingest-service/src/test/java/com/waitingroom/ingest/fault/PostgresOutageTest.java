@@ -41,7 +41,7 @@ import io.restassured.RestAssured;
 @QuarkusTestResource(value = PostgresProxyResource.class, restrictToAnnotatedClass = true)
 class PostgresOutageTest {
 
-    private static final int CLIENTS = 8;
+    private static final int CLIENTS = 16;
     private static final int EVENTS_PER_REQUEST = 5;
 
     private final String service = "outage-" + UUID.randomUUID().toString().substring(0, 8);
