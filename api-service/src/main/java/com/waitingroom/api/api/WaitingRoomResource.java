@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /** Commands and read-your-writes queries of waiting queues. Every command is one event-store append. */
 @Path("/api/waiting-rooms")

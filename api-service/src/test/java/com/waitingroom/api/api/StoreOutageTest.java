@@ -2,7 +2,6 @@ package com.waitingroom.api.api;
 
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.TcpProxy;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

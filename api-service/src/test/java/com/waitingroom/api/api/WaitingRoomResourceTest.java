@@ -30,7 +30,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,6 +288,30 @@ class WaitingRoomResourceTest {
         assertEquals(clients + 1, TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
         given().get(BASE + queueId).then().statusCode(200).body("activePatients", equalTo(clients))
                 .body("waitingForCashier.size()", equalTo(clients));
+    }
+
+    @Test
+    void writesByAnotherInstanceAreNeverOverwrittenOrIgnored() {
+        String queueId = newQueueId();
+        checkIn(queueId, "P1", "Low").then().statusCode(201).body("version", equalTo(2));
+        // Another api-service instance appends version 3 behind this instance's back...
+        appendRoomActivatedElsewhere(queueId, 3, "R8");
+        // ...so a command decided on this instance's older state must neither take version 3 nor ignore it.
+        checkIn(queueId, "P2", "Low").then().statusCode(201).body("version", equalTo(4));
+        // A refusal decided on older state ("R9 is not active") is re-checked against the store.
+        appendRoomActivatedElsewhere(queueId, 5, "R9");
+        json().delete(BASE + queueId + "/rooms/R9/activation").then().statusCode(200).body("version", equalTo(6));
+        assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), TestDb.rows(
+                "SELECT version FROM events WHERE aggregate_id = ? ORDER BY version", queueId).stream()
+                .map(row -> ((Number) row.get("version")).longValue()).toList());
+        given().get(BASE + queueId).then().body("activeRooms.roomId", equalTo(List.of("R8")));
+    }
+
+    private static void appendRoomActivatedElsewhere(String queueId, long version, String roomId) {
+        TestDb.update("INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, "
+                + "schema_version, occurred_at, payload) VALUES (gen_random_uuid(), ?, 'WaitingQueue', ?, "
+                + "'ConsultingRoomActivated', 1, now(), jsonb_build_object('queueId', ?::text, 'roomId', ?::text))",
+                queueId, version, queueId, roomId);
     }
 
     // ---------------------------------------------------------------- idempotency
