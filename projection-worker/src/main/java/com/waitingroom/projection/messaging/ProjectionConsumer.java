@@ -290,7 +290,8 @@ public final class ProjectionConsumer implements AutoCloseable {
         if (publishedAt == null && delivery.getProperties().getTimestamp() != null) {
             publishedAt = delivery.getProperties().getTimestamp().toInstant();
         }
-        return new IncomingEvent(envelope, payload, publishedAt);
+        Instant occurredAt = epochMillisHeader(headers, Routing.Headers.OCCURRED_AT);
+        return new IncomingEvent(envelope, payload, occurredAt == null ? envelope.occurredAt() : occurredAt, publishedAt);
     }
 
     static Instant epochMillisHeader(Map<String, Object> headers, String name) {

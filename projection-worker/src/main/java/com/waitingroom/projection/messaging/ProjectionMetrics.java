@@ -1,6 +1,5 @@
 package com.waitingroom.projection.messaging;
 
-import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.projection.store.BatchOutcome;
 import com.waitingroom.projection.store.IncomingEvent;
 import io.micrometer.core.instrument.Counter;
@@ -65,8 +64,7 @@ public class ProjectionMetrics implements ApplyListener {
         long now = committedAt.toEpochMilli();
         long maxLag = 0;
         for (IncomingEvent event : outcome.applied()) {
-            EventEnvelope envelope = event.envelope();
-            long occurred = envelope.occurredAt().toEpochMilli();
+            long occurred = event.occurredAt().toEpochMilli();
             long lag = Math.max(0, now - occurred);
             total.record(lag, TimeUnit.MILLISECONDS);
             maxLag = Math.max(maxLag, lag);

@@ -5,8 +5,15 @@ import com.waitingroom.kernel.EventEnvelope;
 
 import java.time.Instant;
 
-/** A decoded event ready to apply; publishedAt is the relay's header (null when read from the store). */
-public record IncomingEvent(EventEnvelope envelope, DomainEvent payload, Instant publishedAt) {
+/**
+ * A decoded event ready to apply. occurredAt and publishedAt come from the relay's message headers
+ * (occurredAt falls back to the envelope; publishedAt is null when the event was read from the store).
+ */
+public record IncomingEvent(EventEnvelope envelope, DomainEvent payload, Instant occurredAt, Instant publishedAt) {
+
+    public IncomingEvent(EventEnvelope envelope, DomainEvent payload, Instant publishedAt) {
+        this(envelope, payload, envelope.occurredAt(), publishedAt);
+    }
 
     public String aggregateId() {
         return envelope.aggregateId();

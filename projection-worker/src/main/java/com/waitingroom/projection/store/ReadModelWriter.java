@@ -236,7 +236,7 @@ public final class ReadModelWriter {
                 insert.setString(2, envelope.aggregateId());
                 insert.setLong(3, envelope.version());
                 insert.setString(4, envelope.eventType());
-                setInstant(insert, 5, envelope.occurredAt());
+                setInstant(insert, 5, event.occurredAt());
                 setInstant(insert, 6, event.publishedAt());
                 insert.addBatch();
             }

@@ -1,0 +1,114 @@
+package com.waitingroom.projection.api;
+
+import com.waitingroom.projection.config.ProjectionConfig;
+import com.waitingroom.projection.messaging.ProjectionMetrics;
+import com.waitingroom.projection.store.ProjectionRebuilder;
+import com.waitingroom.projection.store.ProjectionStatusQueries;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+
+/** Projection status and rebuild. */
+@Path("/api/projections")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "projections")
+public class ProjectionAdminResource {
+
+    @Inject
+    ProjectionStatusQueries statusQueries;
+    @Inject
+    ProjectionRebuilder rebuilder;
+    @Inject
+    ProjectionMetrics metrics;
+    @Inject
+    ProjectionConfig config;
+
+    @RegisterForReflection
+    public record RebuildProgress(Instant startedAt, Instant finishedAt, long applied, long total) {
+    }
+
+    @RegisterForReflection
+    public record ProjectionStatus(String name, String status, long position, Long storeEvents, Long lagEvents,
+                                   long lastLagMillis, Instant lastAppliedAt, long parkedEvents, long deadLetters,
+                                   String lastError, Instant lastErrorAt, RebuildProgress rebuild) {
+    }
+
+    @GET
+    @Operation(summary = "Projections with position (events applied), backlog vs the event store, lag, status, last error")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectionStatus[].class)))
+    public List<ProjectionStatus> list() throws Exception {
+        ProjectionStatusQueries.StoredStatus stored = statusQueries.status(ProjectionConfig.PROJECTION_NAME)
+                .orElseThrow(() -> new IllegalStateException("projection_status row is missing"));
+        String lastError = stored.lastError();
+        Instant lastErrorAt = stored.lastErrorAt();
+        if (metrics.lastErrorAt() != null && (lastErrorAt == null || metrics.lastErrorAt().isAfter(lastErrorAt))) {
+            lastError = metrics.lastError();
+            lastErrorAt = metrics.lastErrorAt();
+        }
+        Long lagEvents = stored.storeEvents() == null ? null : Math.max(0, stored.storeEvents() - stored.position());
+        return List.of(new ProjectionStatus(ProjectionConfig.PROJECTION_NAME, stored.status(), stored.position(),
+                stored.storeEvents(), lagEvents, metrics.lastLag().toMillis(), metrics.lastAppliedAt(),
+                stored.parked(), (long) metrics.deadLetterCount(), lastError, lastErrorAt,
+                new RebuildProgress(stored.rebuildStartedAt(), stored.rebuildFinishedAt(), stored.rebuildApplied(),
+                        stored.rebuildTotal())));
+    }
+
+    @POST
+    @Path("/{name}/rebuild")
+    @Operation(summary = "Rebuild a projection from the event store into shadow tables and swap them in (admin)")
+    @APIResponse(responseCode = "202", description = "Rebuild started; follow GET /api/projections")
+    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "A rebuild is already running",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response rebuild(@PathParam("name") String name,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws Exception {
+        if (!authorized(authorization)) {
+            return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .entity(new ProblemException(401, "UNAUTHORIZED", "a valid admin bearer token is required")
+                            .toProblem()).build();
+        }
+        if (!ProjectionConfig.PROJECTION_NAME.equals(name)) {
+            throw ProblemException.notFound("PROJECTION_NOT_FOUND",
+                    "unknown projection '" + name + "'; known: " + ProjectionConfig.PROJECTION_NAME);
+        }
+        boolean started;
+        try {
+            started = rebuilder.start();
+        } catch (IllegalStateException e) {
+            throw new ProblemException(409, "EVENT_STORE_MISSING", e.getMessage());
+        }
+        if (!started) {
+            throw new ProblemException(409, "REBUILD_RUNNING", "a rebuild of '" + name + "' is already running");
+        }
+        return Response.accepted(list().get(0)).header(HttpHeaders.LOCATION, "/api/projections").build();
+    }
+
+    private boolean authorized(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] expected = config.adminToken().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected); // constant time
+    }
+}
