@@ -134,7 +134,9 @@ public final class RelayEngine implements AutoCloseable {
                         sleepOutage(outages, "RabbitMQ connection lost during a batch");
                         continue;
                     }
-                    outages = 0;
+                    if (result.brokerReached()) {
+                        outages = 0; // only a batch the broker answered proves the outage is over
+                    }
                     if (result.loopAtOnce()) {
                         continue;
                     }
@@ -167,7 +169,7 @@ public final class RelayEngine implements AutoCloseable {
         }
     }
 
-    record BatchResult(boolean loopAtOnce, long idleMillis, boolean brokerLost) {
+    record BatchResult(boolean loopAtOnce, long idleMillis, boolean brokerLost, boolean brokerReached) {
     }
 
     BatchResult relayOneBatch(ConfirmingPublisher publisher)
@@ -189,7 +191,7 @@ public final class RelayEngine implements AutoCloseable {
             throws SQLException, BrokerUnavailableException, InterruptedException {
         RelayStore.Claim claim = store.claim(connection, settings.batchSize());
         if (claim.rows().isEmpty()) {
-            return new BatchResult(false, idleMillis(connection), false);
+            return new BatchResult(false, idleMillis(connection), false, false);
         }
         List<OutboxRow> publishable = new ArrayList<>(claim.rows().size());
         List<AMQP.BasicProperties> properties = new ArrayList<>(claim.rows().size());
@@ -203,6 +205,10 @@ public final class RelayEngine implements AutoCloseable {
             try {
                 properties.add(ConfirmingPublisher.propertiesOf(row, publishedAt));
                 publishable.add(row);
+                if (row.attempts() > 0) {
+                    // A retrying row goes out alone: its successors wait for its confirm.
+                    haltedAggregates.add(row.aggregateId());
+                }
             } catch (ConfirmingPublisher.MalformedRowException e) {
                 // Cannot ever succeed: dead at once instead of burning retries.
                 haltedAggregates.add(row.aggregateId());
@@ -219,10 +225,11 @@ public final class RelayEngine implements AutoCloseable {
 
         List<Long> confirmed = new ArrayList<>();
         boolean brokerLost = false;
+        Set<String> failedAggregates = new HashSet<>();
         for (int i = 0; i < publishable.size(); i++) {
             OutboxRow row = publishable.get(i);
             PublishOutcome outcome = outcomes.get(i);
-            if (haltedAggregates.contains(row.aggregateId())) {
+            if (failedAggregates.contains(row.aggregateId())) {
                 // An earlier version failed in this batch: even if this one was confirmed, leave it
                 // pending (no attempt counted) so it is published again after its predecessor.
                 continue;
@@ -233,7 +240,7 @@ public final class RelayEngine implements AutoCloseable {
                 metrics.commitToPublishLag(Duration.between(row.createdAt(), confirmedAt));
                 continue;
             }
-            haltedAggregates.add(row.aggregateId());
+            failedAggregates.add(row.aggregateId());
             if (outcome.status() == PublishOutcome.Status.CONNECTION_LOST) {
                 brokerLost = true; // outage: leave the row as it is
                 continue;
@@ -244,7 +251,8 @@ public final class RelayEngine implements AutoCloseable {
         store.recordFailures(connection, failures);
         metrics.dispatched(confirmed.size());
         boolean moreDue = claim.candidates() >= settings.batchSize() || !confirmed.isEmpty();
-        return new BatchResult(moreDue && !brokerLost, moreDue ? 0 : idleMillis(connection), brokerLost);
+        return new BatchResult(moreDue && !brokerLost, moreDue ? 0 : idleMillis(connection), brokerLost,
+                !publishable.isEmpty() && !brokerLost);
     }
 
     private RelayStore.Failure failureOf(OutboxRow row, PublishOutcome outcome) {

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Benchmark of the outbox-worker relay on loopback (publisher confirms, persistent messages, a
+# durable queue bound to the exchange so the broker really stores every message).
+#  1. throughput: 200,000 rows over 1,000 aggregates already in the outbox, relay started cold;
+#     figure = rows / (last dispatched_at - first dispatched_at) plus consumer-side rate
+#  2. hot aggregate: 20,000 rows of ONE aggregate (per-aggregate order limits parallelism)
+#  3. latency: a writer commits 1 event per transaction at a steady 1,000/s for 20 s; a consumer
+#     measures commit-returned -> message-delivered (p50/p95/p99/max), an upper bound of
+#     commit-to-publish
+# Uses its own database (waitingroom_outbox_bench), exchange and queue; deletes them at the end.
+# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), SECONDS (20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-200000}
+HOT_ROWS=${HOT_ROWS:-20000}
+RATE=${RATE:-1000}
+SECONDS_STEADY=${SECONDS:-20}
+DB=waitingroom_outbox_bench
+EXCHANGE=outbox-worker.bench.events
+QUEUE=outbox-worker.bench.all
+PORT=${BENCH_HTTP_PORT:-18081}
+PG_HOST=${PG_HOST:-127.0.0.1}
+PG_PORT=${PG_PORT:-5432}
+WORK=$(mktemp -d)
+WORKER_PID=""
+
+psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U "${PG_USER:-waitingroom}" -d "$DB" -qtAX "$@"; }
+
+cleanup() {
+  if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
+    kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
+  fi
+  java -cp "$CP:$WORK" OutboxBench cleanup "$EXCHANGE" "$QUEUE" >/dev/null 2>&1 || true
+  psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [[ ! -f outbox-worker/target/quarkus-app/quarkus-run.jar ]]; then
+  echo "building outbox-worker ..."
+  mvn -B -ntp -o -q -pl outbox-worker package -DskipTests
+fi
+CP="outbox-worker/target/quarkus-app/lib/main/*"
+
+cat > "$WORK/OutboxBench.java" <<'JAVA'
+import com.rabbitmq.client.*;
+import java.sql.*;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.*;
+
+public class OutboxBench {
+    static ConnectionFactory rabbit() {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(env("RABBITMQ_HOST", "127.0.0.1"));
+        f.setPort(Integer.parseInt(env("RABBITMQ_PORT", "5672")));
+        f.setUsername(env("RABBITMQ_USER", "guest"));
+        f.setPassword(env("RABBITMQ_PASSWORD", "guest"));
+        return f;
+    }
+    static String env(String k, String d) { String v = System.getenv(k); return v == null || v.isBlank() ? d : v; }
+
+    public static void main(String[] a) throws Exception {
+        switch (a[0]) {
+            case "setup" -> { try (var c = rabbit().newConnection(); var ch = c.createChannel()) {
+                ch.exchangeDeclare(a[1], "topic", true); ch.queueDeclare(a[2], true, false, false, null);
+                ch.queueBind(a[2], a[1], "#"); ch.queuePurge(a[2]); } }
+            case "cleanup" -> { try (var c = rabbit().newConnection(); var ch = c.createChannel()) {
+                ch.queueDelete(a[2]); ch.exchangeDelete(a[1]); } }
+            case "consume" -> consume(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]));
+            case "latency" -> latency(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+            default -> throw new IllegalArgumentException(a[0]);
+        }
+    }
+
+    /** Counts deliveries until n arrived (or timeout) and prints the consumer-side rate. */
+    static void consume(String queue, int n, int timeoutSeconds) throws Exception {
+        try (var c = rabbit().newConnection()) {
+            var ch = c.createChannel(); ch.basicQos(2000);
+            AtomicInteger count = new AtomicInteger(); AtomicLong first = new AtomicLong(), last = new AtomicLong();
+            CountDownLatch done = new CountDownLatch(1);
+            ch.basicConsume(queue, false, (tag, d) -> {
+                long now = System.nanoTime(); first.compareAndSet(0, now); last.set(now);
+                if (count.incrementAndGet() % 500 == 0 || count.get() >= n) ch.basicAck(d.getEnvelope().getDeliveryTag(), true);
+                if (count.get() >= n) done.countDown();
+            }, t -> { });
+            boolean ok = done.await(timeoutSeconds, TimeUnit.SECONDS);
+            double secs = (last.get() - first.get()) / 1e9;
+            System.out.printf("consumer: %d/%d messages%s, first->last %.2f s = %.0f msgs/s%n", count.get(), n,
+                    ok ? "" : " (TIMED OUT)", secs, secs > 0 ? count.get() / secs : 0);
+        }
+    }
+
+    /** Steady writer (1 row per transaction) + consumer; prints commit->delivery percentiles. */
+    static void latency(String jdbcUrl, String queue, int rate, int seconds) throws Exception {
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        int total = rate * seconds;
+        CountDownLatch all = new CountDownLatch(total);
+        try (var rc = rabbit().newConnection(); var db = DriverManager.getConnection(jdbcUrl,
+                env("PG_USER", "waitingroom"), env("PG_PASSWORD", "waitingroom"))) {
+            var ch = rc.createChannel(); ch.basicQos(500);
+            ch.basicConsume(queue, true, (tag, d) -> {
+                long now = System.nanoTime();
+                Long at = committedAt.remove(d.getProperties().getMessageId());
+                if (at != null) { latencies.add(now - at); all.countDown(); }
+            }, t -> { });
+            var insert = db.prepareStatement("""
+                INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope)
+                VALUES (?::uuid, ?, ?, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
+                  'eventId', ?::text, 'aggregateId', ?::text, 'aggregateType', 'WaitingQueue', 'version', ?::bigint,
+                  'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                  'correlationId', 'bench', 'payload', jsonb_build_object('queueId', ?::text)))""");
+            db.setAutoCommit(true);
+            long start = System.nanoTime(); long[] versions = new long[50];
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                String id = UUID.randomUUID().toString(); int agg = i % 50; String aggId = "lat-" + agg;
+                long version = ++versions[agg];
+                insert.setString(1, id); insert.setString(2, aggId); insert.setLong(3, version);
+                insert.setString(4, id); insert.setString(5, aggId); insert.setLong(6, version); insert.setString(7, aggId);
+                insert.executeUpdate();
+                committedAt.put(id, System.nanoTime());
+            }
+            double achieved = total / ((System.nanoTime() - start) / 1e9);
+            boolean ok = all.await(30, TimeUnit.SECONDS);
+            long[] sorted; synchronized (latencies) { sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray(); }
+            System.out.printf("latency: %d events at %.0f/s offered (%d delivered%s)%n", total, achieved, sorted.length, ok ? "" : ", TIMED OUT");
+            if (sorted.length > 0) System.out.printf("commit->delivery ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n",
+                    pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1] / 1e6);
+        }
+    }
+    static double pct(long[] s, double p) { return s[Math.min(s.length - 1, (int) Math.ceil(p / 100 * s.length) - 1)] / 1e6; }
+}
+JAVA
+javac -cp "$CP" -d "$WORK" "$WORK/OutboxBench.java"
+
+start_worker() { # $1 = relay enabled
+  HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
+    java -jar outbox-worker/target/quarkus-app/quarkus-run.jar > "$WORK/worker.log" 2>&1 &
+  WORKER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "worker did not become ready"; tail -20 "$WORK/worker.log"; exit 1
+}
+stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
+wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
+  for _ in $(seq 1 $(( $2 * 2 ))); do
+    [[ $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") -ge $1 ]] && return 0
+    sleep 0.5
+  done
+  echo "TIMED OUT waiting for $1 dispatched rows"
+}
+fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix
+  psql_db -c "
+    INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope)
+    SELECT id, agg, ver, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
+             'eventId', id, 'aggregateId', agg, 'aggregateType', 'WaitingQueue', 'version', ver,
+             'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', '2026-01-01T00:00:00Z',
+             'correlationId', 'bench', 'payload', jsonb_build_object('queueId', agg, 'patientId', 'p' || g))
+    FROM (SELECT g, gen_random_uuid() AS id, '$3' || (g % $2) AS agg, (g / $2) + 1 AS ver
+          FROM generate_series(0, $1 - 1) g) s"
+}
+rate_from_db() { # rows dispatched per second between the first and last dispatch of aggregates like $1
+  psql_db -c "SELECT count(*) || ' rows in ' || round(extract(epoch FROM max(dispatched_at) - min(dispatched_at))::numeric, 2)
+                || ' s = ' || round(count(*) / greatest(extract(epoch FROM max(dispatched_at) - min(dispatched_at)), 0.001))
+                || ' msgs/s (relay, confirmed + marked dispatched)'
+              FROM outbox WHERE aggregate_id LIKE '$1%'"
+}
+
+echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ)) =="
+psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER waitingroom"
+java -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
+start_worker false   # runs the migrations only
+stop_worker
+
+echo "-- 1. throughput: $ROWS rows over 1000 aggregates, relay started on a full outbox"
+fill "$ROWS" 1000 "tp-"
+java -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
+CONSUMER=$!
+start_worker true
+wait_dispatched "$ROWS" 180
+wait "$CONSUMER" || true
+rate_from_db "tp-"
+
+echo "-- 2. hot aggregate: $HOT_ROWS rows of one aggregate"
+java -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$HOT_ROWS" 120 &
+CONSUMER=$!
+fill "$HOT_ROWS" 1 "hot-"
+wait_dispatched $(( ROWS + HOT_ROWS )) 120
+wait "$CONSUMER" || true
+rate_from_db "hot-"
+
+echo "-- 3. latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
+java -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
+curl -fs "http://127.0.0.1:$PORT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
+stop_worker
+echo "== done =="

@@ -1,0 +1,310 @@
+package com.waitingroom.outbox;
+
+import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.outbox.config.OutboxConfig;
+import com.waitingroom.outbox.messaging.OutboxRelay;
+import com.waitingroom.outbox.messaging.RabbitConnector;
+import com.waitingroom.outbox.messaging.RelayEngine;
+import com.waitingroom.outbox.messaging.RelayMetrics;
+import com.waitingroom.outbox.store.OutboxMaintenance;
+import com.waitingroom.testsupport.LocalInfra;
+import com.waitingroom.testsupport.TcpProxy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The relay's guarantees against the real PostgreSQL and RabbitMQ. */
+@QuarkusTest
+@QuarkusTestResource(OutboxTestInfra.class)
+class RelayReliabilityTest {
+
+    private static final String BEARER = "Bearer " + OutboxTestInfra.ADMIN_TOKEN;
+
+    @Inject
+    OutboxConfig config;
+
+    @Inject
+    OutboxMaintenance maintenance;
+
+    @Test
+    void twoReplicasPublishEveryRowOnceInPerAggregateOrder() throws Exception {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(LocalInfra.jdbcUrl(OutboxTestInfra.DATABASE));
+        dataSource.setUser(LocalInfra.pgUser());
+        dataSource.setPassword(LocalInfra.pgPassword());
+        // A second, independent replica: own connections to PostgreSQL and RabbitMQ, own metrics.
+        RabbitConnector connector = new RabbitConnector(LocalInfra.rabbitHost(), LocalInfra.rabbitPort(),
+                LocalInfra.rabbitUser(), LocalInfra.rabbitPassword(), "/", OutboxTestInfra.EXCHANGE);
+        SimpleMeterRegistry secondRegistry = new SimpleMeterRegistry();
+        RelayEngine second = new RelayEngine("replica-2", dataSource, connector, OutboxRelay.settingsOf(config),
+                new RelayMetrics(secondRegistry));
+        int aggregates = 12;
+        int versions = 60;
+        List<String> queueIds = new ArrayList<>();
+        for (int i = 0; i < aggregates; i++) {
+            queueIds.add("replicas-" + i + "-" + UUID.randomUUID());
+        }
+        try (TestConsumer consumer = new TestConsumer("#")) {
+            second.start();
+            // 4 writers, each owning 3 aggregates, one transaction per version step.
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                List<String> mine = queueIds.subList(w * 3, w * 3 + 3);
+                done.add(writers.submit(() -> {
+                    for (long v = 1; v <= versions; v++) {
+                        List<EventEnvelope> batch = new ArrayList<>();
+                        for (String queueId : mine) {
+                            batch.add(TestOutbox.checkIn(queueId, v));
+                        }
+                        TestOutbox.commit(batch);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+            Set<String> ids = new HashSet<>(queueIds);
+            int expected = aggregates * versions;
+            await().atMost(Duration.ofSeconds(60)).until(() -> consumer.forAggregates(ids).size() >= expected);
+            Thread.sleep(500); // a duplicate would arrive right behind the original
+            List<TestConsumer.Received> received = consumer.forAggregates(ids);
+            Set<String> messageIds = received.stream().map(r -> r.properties().getMessageId()).collect(Collectors.toSet());
+            assertEquals(expected, received.size(), "no row published twice");
+            assertEquals(expected, messageIds.size(), "every row published");
+            Map<String, Long> lastVersion = new HashMap<>();
+            for (TestConsumer.Received r : received) {
+                long previous = lastVersion.getOrDefault(r.aggregateId(), 0L);
+                assertEquals(previous + 1, r.version(), "per-aggregate order of " + r.aggregateId());
+                lastVersion.put(r.aggregateId(), r.version());
+            }
+            double bySecond = secondRegistry.counter("outbox.dispatched").count();
+            System.out.printf("two replicas: second replica dispatched %.0f of %d rows%n", bySecond, expected);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void rowsOfLongTransactionsCommittingOutOfIdOrderAreNotSkipped() throws Exception {
+        String slowQueue = "slow-" + UUID.randomUUID();
+        String fastQueue = "fast-" + UUID.randomUUID();
+        try (TestConsumer consumer = new TestConsumer("#");
+             Connection slow = TestOutbox.connect()) {
+            // The long transaction takes the lowest ids first, then commits after many later ids.
+            slow.setAutoCommit(false);
+            List<Long> slowIds = TestOutbox.append(slow, List.of(TestOutbox.checkIn(slowQueue, 1),
+                    TestOutbox.checkIn(slowQueue, 2)));
+            List<Long> fastIds = new ArrayList<>();
+            for (long v = 1; v <= 30; v++) {
+                fastIds.addAll(TestOutbox.commit(List.of(TestOutbox.checkIn(fastQueue, v))));
+            }
+            assertTrue(slowIds.get(1) < fastIds.get(0), "the slow transaction holds the older ids");
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.forAggregates(Set.of(fastQueue)).size() == 30);
+            slow.commit();
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.forAggregates(Set.of(slowQueue)).size() == 2);
+            assertEquals(List.of(1L, 2L), consumer.forAggregates(Set.of(slowQueue)).stream()
+                    .map(TestConsumer.Received::version).toList());
+        }
+    }
+
+    @Test
+    void aBrokerOutageDelaysRowsWithoutBurningAttempts() throws Exception {
+        TcpProxy proxy = OutboxTestInfra.rabbitProxy();
+        String queueId = "outage-" + UUID.randomUUID();
+        int total = 150;
+        try (TestConsumer consumer = new TestConsumer("#")) {
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            Future<List<Long>> written = writer.submit(() -> {
+                List<Long> ids = new ArrayList<>();
+                for (long v = 1; v <= total; v += 5) {
+                    List<EventEnvelope> batch = new ArrayList<>();
+                    for (long k = v; k < v + 5; k++) {
+                        batch.add(TestOutbox.checkIn(queueId, k));
+                    }
+                    ids.addAll(TestOutbox.commit(batch));
+                    Thread.sleep(50);
+                }
+                return ids;
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer.forAggregates(Set.of(queueId)).size() >= 20);
+            proxy.cut();
+            try {
+                given().get("/q/health/ready").then().statusCode(503);
+                given().get("/q/health/live").then().statusCode(200);
+                Thread.sleep(2_000);
+                long waiting = TestOutbox.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND aggregate_id = '"
+                        + queueId + "'");
+                assertTrue(waiting > 0, "rows wait during the outage");
+            } finally {
+                proxy.restore();
+            }
+            List<Long> ids = written.get(60, TimeUnit.SECONDS);
+            writer.shutdown();
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    consumer.forAggregates(Set.of(queueId)).stream().map(TestConsumer.Received::version)
+                            .collect(Collectors.toSet()).size() == total);
+            assertEquals(0, TestOutbox.count("SELECT count(*) FROM outbox WHERE attempts > 0 AND aggregate_id = '"
+                    + queueId + "'"), "an outage is not the rows' fault");
+            await().atMost(Duration.ofSeconds(10)).until(() -> TestOutbox.count(
+                    "SELECT count(*) FROM outbox WHERE status = 'dispatched' AND aggregate_id = '" + queueId + "'") == total);
+            assertEquals(total, ids.size());
+            // Messages in doubt at the cut may come twice (at-least-once), but the first copies are in order.
+            List<Long> firstSeen = new ArrayList<>();
+            Set<Long> seen = new HashSet<>();
+            for (TestConsumer.Received r : consumer.forAggregates(Set.of(queueId))) {
+                if (seen.add(r.version())) {
+                    firstSeen.add(r.version());
+                }
+            }
+            for (int i = 0; i < firstSeen.size(); i++) {
+                assertEquals(i + 1L, firstSeen.get(i), "per-aggregate order across the outage");
+            }
+            given().get("/q/health/ready").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void aRefusedPublishIsRetriedWithBackoffEndsDeadAndIsPublishedAfterRequeue() throws Exception {
+        String poisonType = "PoisonProbe";
+        String rejectQueue = "outbox-worker.test.reject-" + UUID.randomUUID();
+        createdRejectQueues.add(rejectQueue);
+        String byId = "poison-a-" + UUID.randomUUID();
+        String byType = "poison-b-" + UUID.randomUUID();
+        try (TestConsumer consumer = new TestConsumer("#")) {
+            // A queue that refuses every message: the broker nacks publishes routed to it.
+            // x-expires: even if this test dies midway, the broker drops the queue within a minute.
+            consumer.channel().queueDeclare(rejectQueue, false, false, true,
+                    Map.of("x-max-length", 0, "x-overflow", "reject-publish", "x-expires", 60_000));
+            consumer.channel().queueBind(rejectQueue, OutboxTestInfra.EXCHANGE, poisonType);
+            String metricsBefore = given().get("/q/metrics").then().extract().asString();
+
+            List<Long> a = TestOutbox.commit(List.of(TestOutbox.probe(byId, 1, poisonType),
+                    TestOutbox.checkIn(byId, 2)));
+            List<Long> b = TestOutbox.commit(List.of(TestOutbox.probe(byType, 1, poisonType)));
+            long poison = a.get(0);
+            long successor = a.get(1);
+
+            // Watch the row's attempts: each failure pushes next_attempt_at out by the back-off.
+            Map<Integer, Double> nextAttemptAfterCreated = new HashMap<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            TestOutbox.RowState state = TestOutbox.state(poison);
+            while (!"dead".equals(state.status()) && System.currentTimeMillis() < deadline) {
+                nextAttemptAfterCreated.putIfAbsent(state.attempts(), state.nextAttemptAfterCreatedMillis());
+                Thread.sleep(20);
+                state = TestOutbox.state(poison);
+            }
+            assertEquals("dead", state.status());
+            assertEquals(OutboxTestInfra.MAX_ATTEMPTS, state.attempts());
+            assertTrue(state.lastError().contains("nack"), state.lastError());
+            long base = OutboxTestInfra.BACKOFF_BASE_MILLIS;
+            assertNotNull(nextAttemptAfterCreated.get(1), "attempt 1 observed");
+            assertNotNull(nextAttemptAfterCreated.get(2), "attempt 2 observed");
+            assertTrue(nextAttemptAfterCreated.get(1) >= base / 2.0, "first retry backs off >= base/2");
+            assertTrue(nextAttemptAfterCreated.get(2) >= base / 2.0 + base, "second retry backs off >= base");
+            String metricsAfter = given().get("/q/metrics").then().extract().asString();
+            assertTrue(metricValue(metricsAfter, "outbox_dead_transitions_total")
+                    >= metricValue(metricsBefore, "outbox_dead_transitions_total") + 1);
+            assertTrue(metricValue(metricsAfter, "outbox_publish_failures_total")
+                    >= metricValue(metricsBefore, "outbox_publish_failures_total") + OutboxTestInfra.MAX_ATTEMPTS);
+
+            // The failing row blocks its aggregate: version 2 stays pending (no attempt counted) and is
+            // not re-sent while version 1 retries or is dead. Its one early copy is the one that was
+            // in flight in the same batch as version 1's first, refused, publish.
+            await().atMost(Duration.ofSeconds(15)).until(() -> "dead".equals(TestOutbox.state(b.get(0)).status()));
+            assertEquals("pending", TestOutbox.state(successor).status());
+            assertEquals(0, TestOutbox.state(successor).attempts());
+            assertTrue(consumer.forAggregates(Set.of(byId)).stream().filter(r -> r.version() == 2).count() <= 1,
+                    "version 2 is not re-published while version 1 is retrying or dead");
+
+            // The operator fixes the cause and requeues: one row by id, the other by event type.
+            consumer.channel().queueDelete(rejectQueue);
+            int deliveredBefore = consumer.forAggregates(Set.of(byId)).size();
+            given().header("Authorization", BEARER).post("/admin/outbox/rows/" + poison + "/requeue")
+                    .then().statusCode(200).body("requeued", equalTo(1));
+            given().header("Authorization", BEARER).queryParam("eventType", poisonType)
+                    .post("/admin/outbox/dead/requeue").then().statusCode(200).body("requeued", equalTo(1));
+            await().atMost(Duration.ofSeconds(15)).until(() -> "dispatched".equals(TestOutbox.state(successor).status())
+                    && "dispatched".equals(TestOutbox.state(b.get(0)).status()));
+            assertEquals("dispatched", TestOutbox.state(poison).status());
+            List<Long> afterRequeue = consumer.forAggregates(Set.of(byId)).subList(deliveredBefore,
+                    consumer.forAggregates(Set.of(byId)).size()).stream().map(TestConsumer.Received::version).toList();
+            assertEquals(List.of(1L, 2L), afterRequeue, "requeued row first, then its successor");
+        }
+    }
+
+    @Test
+    void cleanupDeletesOnlyDispatchedRowsPastTheRetention() throws Exception {
+        String queueId = "cleanup-" + UUID.randomUUID();
+        List<Long> ids;
+        try (Connection connection = TestOutbox.connect()) {
+            connection.setAutoCommit(false);
+            ids = TestOutbox.append(connection, List.of(TestOutbox.checkIn(queueId, 1), TestOutbox.checkIn(queueId, 2),
+                    TestOutbox.checkIn(queueId, 3)));
+            try (PreparedStatement age = connection.prepareStatement("""
+                    UPDATE outbox SET status = CASE WHEN id = ? THEN 'dead' ELSE 'dispatched' END,
+                           dispatched_at = CASE WHEN id = ? THEN now() - interval '1 minute'
+                                                ELSE now() - interval '2 days' END
+                    WHERE id = ANY (?)""")) {
+                age.setLong(1, ids.get(2));
+                age.setLong(2, ids.get(1));
+                age.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+                age.executeUpdate();
+            }
+            connection.commit();
+        }
+        assertTrue(maintenance.cleanUpNow() >= 1);
+        assertEquals(null, TestOutbox.state(ids.get(0)), "old dispatched row deleted");
+        assertEquals("dispatched", TestOutbox.state(ids.get(1)).status(), "recent dispatched row kept");
+        assertEquals("dead", TestOutbox.state(ids.get(2)).status(), "dead rows are never cleaned up");
+        assertFalse(config.cleanup().retention().isZero());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void dropRejectQueues() throws Exception {
+        // A reject queue left bound to the exchange would refuse every later PoisonProbe publish.
+        try (TestConsumer consumer = new TestConsumer("no-such-key")) {
+            for (String queue : createdRejectQueues) {
+                consumer.channel().queueDelete(queue);
+            }
+        }
+        createdRejectQueues.clear();
+    }
+
+    private final List<String> createdRejectQueues = new ArrayList<>();
+
+    private static double metricValue(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
