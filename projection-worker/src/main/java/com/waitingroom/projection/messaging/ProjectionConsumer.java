@@ -51,10 +51,20 @@ public final class ProjectionConsumer implements AutoCloseable {
         BatchOutcome apply(List<IncomingEvent> batch) throws SQLException;
     }
 
-    private record Inbound(long deliveryTag, Delivery delivery) {
+    /** A delivery, decoded on the broker's thread so decoding overlaps the applier's database work. */
+    private record Inbound(long deliveryTag, Delivery delivery, IncomingEvent event, RuntimeException decodeError) {
     }
 
     private record Decoded(Inbound message, IncomingEvent event) {
+    }
+
+    private Inbound inbound(Delivery delivery) {
+        long tag = delivery.getEnvelope().getDeliveryTag();
+        try {
+            return new Inbound(tag, delivery, decode(delivery), null);
+        } catch (EventDecodingException | IllegalArgumentException e) {
+            return new Inbound(tag, delivery, null, e);
+        }
     }
 
     private final Settings settings;
@@ -171,8 +181,7 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void subscribe() throws Exception {
         Channel channel = connection.createChannel();
         channel.basicQos(settings.prefetch());
-        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(new Inbound(
-                        delivery.getEnvelope().getDeliveryTag(), delivery)),
+        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(inbound(delivery)),
                 tag -> consuming = false);
         consumeChannel = channel;
         consuming = true;
@@ -205,11 +214,11 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void process(List<Inbound> batch) throws Exception {
         List<Decoded> decoded = new ArrayList<>(batch.size());
         for (Inbound message : batch) {
-            try {
-                decoded.add(new Decoded(message, decode(message.delivery())));
-            } catch (EventDecodingException | IllegalArgumentException e) {
+            if (message.decodeError() == null) {
+                decoded.add(new Decoded(message, message.event()));
+            } else {
                 // Deterministic: retrying an undecodable message or unknown type cannot succeed.
-                deadLetter(message, "undecodable: " + Failures.describe(e));
+                deadLetter(message, "undecodable: " + Failures.describe(message.decodeError()));
             }
         }
         if (!decoded.isEmpty()) {

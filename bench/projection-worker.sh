@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# projection-worker benchmark: apply throughput (target >= 10,000 events/s) and publish->apply lag
+# p99 at a fixed rate (target < 50 ms at 1,000 events/s). Loopback only: the service runs in-process
+# (@QuarkusTest) against the local PostgreSQL (waitingroom_projection_test) and RabbitMQ, using the
+# suite's own test exchange/queues. Bounded: about 1-2 minutes plus the build.
+# Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-30000}
+RATE=${2:-1000}
+SECONDS_AT_RATE=${3:-10}
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+echo "projection-worker benchmark (events=$EVENTS, rate=$RATE/s for ${SECONDS_AT_RATE}s); cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if ! mvn -B -ntp -o -pl projection-worker test -Dtest=ProjectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" >"$LOG" 2>&1; then
+  tail -50 "$LOG"; echo "benchmark run failed"; exit 1
+fi
+grep '^BENCH' "$LOG" | sed 's/^BENCH /  /'

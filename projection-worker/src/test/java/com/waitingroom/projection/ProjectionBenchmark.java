@@ -1,0 +1,182 @@
+package com.waitingroom.projection;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.Priority;
+import com.waitingroom.kernel.Routing;
+import com.waitingroom.projection.config.ProjectionConfig;
+import com.waitingroom.projection.messaging.ApplyListener;
+import com.waitingroom.projection.messaging.ConsumerLifecycle;
+import com.waitingroom.projection.messaging.ProjectionConsumer;
+import com.waitingroom.projection.store.BatchOutcome;
+import com.waitingroom.projection.store.LiveProjection;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Benchmark, not a test (no assertions on timings; excluded from the default surefire includes).
+ * Run through bench/projection-worker.sh. Prints BENCH lines:
+ * 1. apply throughput: a backlog of bench.events events is published to a separate queue first,
+ *    then a consumer is started on it and the time until every event is committed is measured;
+ * 2. lag at a fixed rate: bench.rate events/s for bench.seconds through the live consumer, then
+ *    GET /api/metrics/lag over that window (publish -> applied, the relay stage is not involved).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ProjectionTestInfra.class, restrictToAnnotatedClass = false)
+class ProjectionBenchmark {
+
+    private static final EventCodec CODEC = EventCodec.standard();
+
+    @Inject
+    LiveProjection projection;
+    @Inject
+    ProjectionConfig config;
+
+    @Test
+    void run() throws Exception {
+        int events = Integer.getInteger("bench.events", 30_000);
+        int rate = Integer.getInteger("bench.rate", 1_000);
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        throughput(events);
+        lagAtRate(rate, seconds);
+    }
+
+    private void throughput(int total) throws Exception {
+        String backlogQueue = ProjectionTestInfra.QUEUE + ".bench-backlog";
+        int perQueue = 100;
+        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            channel.queueDelete(backlogQueue);
+            channel.queueDeclare(backlogQueue, true, false, false, null);
+            channel.confirmSelect();
+            long publishStart = System.nanoTime();
+            int published = 0;
+            for (int q = 0; published < total; q++) {
+                TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("bench")).created();
+                for (int p = 1; p < perQueue; p++) {
+                    stream.checkIn("P-" + p, "Patient " + p, Priority.values()[p % 4]);
+                }
+                for (EventEnvelope envelope : stream.events) {
+                    if (published == total) {
+                        break;
+                    }
+                    channel.basicPublish("", backlogQueue, properties(envelope, System.currentTimeMillis()),
+                            CODEC.encode(envelope));
+                    published++;
+                }
+                channel.waitForConfirmsOrDie(30_000);
+            }
+            System.out.printf("BENCH backlog published: %d events in %.1f s%n", total,
+                    (System.nanoTime() - publishStart) / 1e9);
+        }
+        AtomicLong applied = new AtomicLong();
+        AtomicLong finishedAt = new AtomicLong();
+        ApplyListener counting = new ApplyListener() {
+            @Override
+            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
+                if (applied.addAndGet(outcome.applied().size()) >= total) {
+                    finishedAt.compareAndSet(0, System.nanoTime());
+                }
+            }
+
+            @Override
+            public void deadLettered(String reason) {
+            }
+
+            @Override
+            public void failed(String error) {
+            }
+        };
+        ProjectionConsumer.Settings main = ConsumerLifecycle.settings(config);
+        ProjectionConsumer.Settings settings = new ProjectionConsumer.Settings(main.host(), main.port(),
+                main.username(), main.password(), "projection-bench.unused", backlogQueue,
+                main.deadLetterExchange(), main.prefetch(), main.batchSize(), main.maxAttempts());
+        long start = System.nanoTime();
+        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, counting)) {
+            consumer.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (finishedAt.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        long end = finishedAt.get() == 0 ? System.nanoTime() : finishedAt.get();
+        double elapsed = (end - start) / 1e9;
+        System.out.printf("BENCH apply throughput: %d events applied in %.2f s = %.0f events/s (batch %d, prefetch %d)%n",
+                applied.get(), elapsed, applied.get() / elapsed, main.batchSize(), main.prefetch());
+        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            channel.queueDelete(backlogQueue);
+            channel.exchangeDelete("projection-bench.unused");
+        }
+    }
+
+    private void lagAtRate(int rate, int seconds) throws Exception {
+        int queues = 50;
+        List<TestEvents.Stream> streams = new ArrayList<>();
+        for (int q = 0; q < queues; q++) {
+            streams.add(new TestEvents.Stream(TestEvents.newQueueId("benchlag")));
+        }
+        Instant from = Instant.now();
+        long total = (long) rate * seconds;
+        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            long start = System.nanoTime();
+            for (long i = 0; i < total; i++) {
+                // Pace: event i is due at start + i/rate.
+                long due = start + i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                TestEvents.Stream stream = streams.get((int) (i % queues));
+                long now = System.currentTimeMillis();
+                EventEnvelope envelope;
+                if (stream.events.isEmpty()) {
+                    stream.created();
+                } else {
+                    stream.checkIn("P-" + stream.events.size(), "Patient", Priority.MEDIUM);
+                }
+                envelope = stream.events.get(stream.events.size() - 1);
+                // Re-stamp occurred-at to the send time: this phase measures publish -> applied.
+                EventEnvelope stamped = new EventEnvelope(envelope.eventId(), envelope.aggregateId(),
+                        envelope.aggregateType(), envelope.version(), envelope.eventType(), envelope.schemaVersion(),
+                        Instant.ofEpochMilli(now), envelope.correlationId(), null, "bench", envelope.payload());
+                channel.basicPublish(ProjectionTestInfra.EXCHANGE, Routing.routingKey(stamped.eventType()),
+                        properties(stamped, now), CODEC.encode(stamped));
+            }
+            double sent = (System.nanoTime() - start) / 1e9;
+            System.out.printf("BENCH lag phase: sent %d events in %.1f s (%.0f/s target %d/s)%n", total, sent,
+                    total / sent, rate);
+        }
+        Thread.sleep(2000);
+        JsonPath lag = given().queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
+                .get("/api/metrics/lag").then().statusCode(200).extract().jsonPath();
+        System.out.printf("BENCH lag at %d events/s: count=%d p50=%s ms p95=%s ms p99=%s ms max=%s ms%n", rate,
+                lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),
+                lag.getString("p99Millis"), lag.getString("maxMillis"));
+    }
+
+    private static AMQP.BasicProperties properties(EventEnvelope envelope, long publishedAt) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(Routing.Headers.AGGREGATE_ID, envelope.aggregateId());
+        headers.put(Routing.Headers.AGGREGATE_VERSION, envelope.version());
+        headers.put(Routing.Headers.EVENT_TYPE, envelope.eventType());
+        headers.put(Routing.Headers.OCCURRED_AT, envelope.occurredAt().toEpochMilli());
+        headers.put(Routing.Headers.PUBLISHED_AT, publishedAt);
+        return new AMQP.BasicProperties.Builder().contentType(Routing.CONTENT_TYPE).deliveryMode(2)
+                .messageId(envelope.eventId().toString()).type(envelope.eventType()).headers(headers).build();
+    }
+}
