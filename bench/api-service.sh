@@ -104,5 +104,8 @@ if [ "${BENCH_WITHOUT_NOTIFY:-1}" = 1 ]; then
     "ALTER TABLE outbox ENABLE TRIGGER outbox_inserted"
 fi
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+curl -fs "http://127.0.0.1:$PORT/q/metrics" | awk '/^api_append_commands_per_statement_(count|sum)/ {v[$1]=$2}
+  END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average\n",
+       v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"]}' || true
 PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -Atc \
   "SELECT 'stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"

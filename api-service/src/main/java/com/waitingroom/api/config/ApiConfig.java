@@ -17,6 +17,8 @@ public interface ApiConfig {
 
     Cache cache();
 
+    Append append();
+
     interface Snapshot {
         /** A snapshot is written each time a queue's version crosses a multiple of this. */
         @WithDefault("100")
@@ -35,6 +37,16 @@ public interface ApiConfig {
         /** Period of the cleanup job (read by its @Scheduled expression). */
         @WithDefault("5m")
         String cleanupInterval();
+    }
+
+    interface Append {
+        /** Commands grouped into one append statement (one commit) at most. */
+        @WithDefault("64")
+        int maxCommandsPerStatement();
+
+        /** Append statements running at once; commands arriving meanwhile wait and are grouped. */
+        @WithDefault("4")
+        int maxStatementsInFlight();
     }
 
     interface Cache {

@@ -1,0 +1,88 @@
+package com.waitingroom.api.store;
+
+import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.events.ConsultingRoomActivated;
+import com.waitingroom.kernel.events.WaitingQueueCreated;
+import com.waitingroom.testsupport.LocalInfra;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Commands appended concurrently share commits, yet each one still succeeds or fails on its own. */
+@QuarkusTest
+class GroupCommitAppenderTest {
+
+    private static final String DB = System.getenv().getOrDefault("PG_TEST_DB", "waitingroom_api_test");
+
+    @Inject
+    GroupCommitAppender appender;
+
+    private static AppendBatch createQueue(String queueId, long version) {
+        var event = version == 1 ? new WaitingQueueCreated(queueId, queueId, 10)
+                : new ConsultingRoomActivated(queueId, "R" + version);
+        return new AppendBatch(queueId, version - 1, List.of(EventCodec.standard().wrap(event, UUID.randomUUID(),
+                version, Instant.now().truncatedTo(ChronoUnit.MICROS), "corr", "cause", "test")), null, null);
+    }
+
+    private static CompletableFuture<Void> start(Uni<Void> append) {
+        return append.subscribeAsCompletionStage();
+    }
+
+    @Test
+    void concurrentAppendsAreGroupedAndAClashFailsOnlyItsOwnCommand() throws Exception {
+        String prefix = "gc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<CompletableFuture<Void>> fine = new ArrayList<>();
+        // All appended before the first statement can come back, so most of them wait and are grouped.
+        for (int i = 0; i < 20; i++) {
+            fine.add(start(appender.append(createQueue(prefix + i, 1))));
+        }
+        CompletableFuture<Void> first = start(appender.append(createQueue(prefix + "clash", 1)));
+        CompletableFuture<Void> clashing = start(appender.append(createQueue(prefix + "clash", 1)));
+        CompletableFuture<Void> after = start(appender.append(createQueue(prefix + "after", 1)));
+
+        for (CompletableFuture<Void> future : fine) {
+            future.get();
+        }
+        first.get();
+        after.get();
+        CompletionException failure = assertThrows(CompletionException.class, clashing::join);
+        assertInstanceOf(VersionConflictException.class, failure.getCause());
+
+        try (Connection connection = LocalInfra.connect(DB);
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT count(*) AS events,
+                            (SELECT count(*) FROM outbox o WHERE o.aggregate_id LIKE ? || '%') AS outbox,
+                            max(per_tx) AS largest_commit
+                     FROM (SELECT e.*, count(*) OVER (PARTITION BY tx_id) AS per_tx FROM events e
+                           WHERE aggregate_id LIKE ? || '%') e""")) {
+            statement.setString(1, prefix);
+            statement.setString(2, prefix);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                assertEquals(22, rows.getInt("events"), "20 queues + clash winner + after");
+                assertEquals(22, rows.getInt("outbox"));
+                assertTrue(rows.getInt("largest_commit") > 1, "several commands shared one commit");
+            }
+        }
+        // the appender is still healthy after the replayed group
+        appender.append(createQueue(prefix + "clash", 2)).await().atMost(Duration.ofSeconds(10));
+    }
+}
