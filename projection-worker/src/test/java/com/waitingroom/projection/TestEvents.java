@@ -89,6 +89,11 @@ public final class TestEvents implements AutoCloseable {
     }
 
     public void publish(EventEnvelope envelope, long occurredAtMillis, long publishedAtMillis) throws Exception {
+        publishTo(ProjectionTestInfra.EXCHANGE, envelope, occurredAtMillis, publishedAtMillis);
+    }
+
+    public void publishTo(String exchange, EventEnvelope envelope, long occurredAtMillis, long publishedAtMillis)
+            throws Exception {
         Map<String, Object> headers = new HashMap<>();
         headers.put(Routing.Headers.AGGREGATE_ID, envelope.aggregateId());
         headers.put(Routing.Headers.AGGREGATE_VERSION, envelope.version());
@@ -100,7 +105,9 @@ public final class TestEvents implements AutoCloseable {
                 .contentType(Routing.CONTENT_TYPE).deliveryMode(2).messageId(envelope.eventId().toString())
                 .correlationId(envelope.correlationId()).type(envelope.eventType())
                 .timestamp(new java.util.Date(publishedAtMillis)).headers(headers).build();
-        publishRaw(Routing.routingKey(envelope.eventType()), properties, CODEC.encode(envelope));
+        channel.exchangeDeclare(exchange, "topic", true);
+        channel.basicPublish(exchange, Routing.routingKey(envelope.eventType()), properties, CODEC.encode(envelope));
+        channel.waitForConfirmsOrDie(10_000);
     }
 
     public void publishAll(List<EventEnvelope> envelopes) throws Exception {

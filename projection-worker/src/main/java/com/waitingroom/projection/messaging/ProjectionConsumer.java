@@ -52,18 +52,19 @@ public final class ProjectionConsumer implements AutoCloseable {
     }
 
     /** A delivery, decoded on the broker's thread so decoding overlaps the applier's database work. */
-    private record Inbound(long deliveryTag, Delivery delivery, IncomingEvent event, RuntimeException decodeError) {
+    private record Inbound(Channel channel, long deliveryTag, Delivery delivery, IncomingEvent event,
+                           RuntimeException decodeError) {
     }
 
     private record Decoded(Inbound message, IncomingEvent event) {
     }
 
-    private Inbound inbound(Delivery delivery) {
+    private Inbound inbound(Channel channel, Delivery delivery) {
         long tag = delivery.getEnvelope().getDeliveryTag();
         try {
-            return new Inbound(tag, delivery, decode(delivery), null);
+            return new Inbound(channel, tag, delivery, decode(delivery), null);
         } catch (EventDecodingException | IllegalArgumentException e) {
-            return new Inbound(tag, delivery, null, e);
+            return new Inbound(channel, tag, delivery, null, e);
         }
     }
 
@@ -181,23 +182,24 @@ public final class ProjectionConsumer implements AutoCloseable {
     private void subscribe() throws Exception {
         Channel channel = connection.createChannel();
         channel.basicQos(settings.prefetch());
-        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(inbound(delivery)),
+        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(inbound(channel, delivery)),
                 tag -> consuming = false);
         consumeChannel = channel;
         consuming = true;
     }
 
+    /**
+     * After a failed batch: a connection failure is healed by the client's automatic recovery (same
+     * channel object); a channel closed by the broker is replaced here. Deliveries still in the inbox
+     * are kept: applying them again is harmless (versions) and each is acked only on its own channel.
+     */
     private void resetChannel() {
-        consuming = false;
+        sleep(Duration.ofSeconds(3)); // longer than the recovery interval
         Channel channel = consumeChannel;
-        inbox.clear(); // their channel is closing: the broker redelivers them
-        try {
-            if (channel != null && channel.isOpen()) {
-                channel.close();
-            }
-        } catch (Exception ignored) {
-            // closing a broken channel
+        if (channel != null && channel.isOpen()) {
+            return;
         }
+        consuming = false;
         while (running) {
             try {
                 if (connection != null && connection.isOpen()) {
@@ -224,8 +226,17 @@ public final class ProjectionConsumer implements AutoCloseable {
         if (!decoded.isEmpty()) {
             applyBatch(decoded);
         }
-        // Everything up to the last tag is now committed, parked or dead-lettered.
-        consumeChannel.basicAck(batch.get(batch.size() - 1).deliveryTag(), true);
+        // Everything up to the last tag of each channel is now committed, parked or dead-lettered.
+        Map<Channel, Long> lastTags = new java.util.IdentityHashMap<>();
+        for (Inbound message : batch) {
+            lastTags.merge(message.channel(), message.deliveryTag(), Math::max);
+        }
+        for (Map.Entry<Channel, Long> entry : lastTags.entrySet()) {
+            if (entry.getKey().isOpen()) {
+                // Tags from before an automatic recovery are ignored by the client, never misapplied.
+                entry.getKey().basicAck(entry.getValue(), true);
+            }
+        }
     }
 
     private void applyBatch(List<Decoded> decoded) throws Exception {
