@@ -4,18 +4,18 @@
 #  1. throughput: 200,000 rows over 1,000 aggregates already in the outbox, relay started cold;
 #     figure = rows / (last dispatched_at - first dispatched_at) plus consumer-side rate
 #  2. hot aggregate: 20,000 rows of ONE aggregate (per-aggregate order limits parallelism)
-#  3. latency: a writer commits 1 event per transaction at a steady 1,000/s for 20 s; a consumer
+#  3. latency: 8 writers commit 1 event per transaction at a steady 1,000/s for 20 s; a consumer
 #     measures commit-returned -> message-delivered (p50/p95/p99/max), an upper bound of
 #     commit-to-publish
 # Uses its own database (waitingroom_outbox_bench), exchange and queue; deletes them at the end.
-# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), SECONDS (20).
+# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-200000}
 HOT_ROWS=${HOT_ROWS:-20000}
 RATE=${RATE:-1000}
-SECONDS_STEADY=${SECONDS:-20}
+SECONDS_STEADY=${STEADY_SECONDS:-20}
 DB=waitingroom_outbox_bench
 EXCHANGE=outbox-worker.bench.events
 QUEUE=outbox-worker.bench.all
@@ -31,7 +31,7 @@ cleanup() {
   if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
     kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
   fi
-  java -cp "$CP:$WORK" OutboxBench cleanup "$EXCHANGE" "$QUEUE" >/dev/null 2>&1 || true
+  java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench cleanup "$EXCHANGE" "$QUEUE" >/dev/null 2>&1 || true
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -92,45 +92,62 @@ public class OutboxBench {
         }
     }
 
-    /** Steady writer (1 row per transaction) + consumer; prints commit->delivery percentiles. */
+    /**
+     * Steady writers (1 row per transaction, 8 connections so PostgreSQL's commit latency does not
+     * cap the offered rate) + consumer; prints commit-returned -> delivered percentiles.
+     */
     static void latency(String jdbcUrl, String queue, int rate, int seconds) throws Exception {
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
         int total = rate * seconds;
-        CountDownLatch all = new CountDownLatch(total);
-        try (var rc = rabbit().newConnection(); var db = DriverManager.getConnection(jdbcUrl,
-                env("PG_USER", "waitingroom"), env("PG_PASSWORD", "waitingroom"))) {
-            var ch = rc.createChannel(); ch.basicQos(500);
-            ch.basicConsume(queue, true, (tag, d) -> {
-                long now = System.nanoTime();
-                Long at = committedAt.remove(d.getProperties().getMessageId());
-                if (at != null) { latencies.add(now - at); all.countDown(); }
-            }, t -> { });
-            var insert = db.prepareStatement("""
+        int writers = 8;
+        BlockingQueue<java.sql.Connection> pool = new LinkedBlockingQueue<>();
+        for (int i = 0; i < writers; i++) {
+            var db = DriverManager.getConnection(jdbcUrl, env("PG_USER", "waitingroom"), env("PG_PASSWORD", "waitingroom"));
+            db.setAutoCommit(true);
+            pool.add(db);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(writers);
+        String sql = """
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope)
                 VALUES (?::uuid, ?, ?, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
                   'eventId', ?::text, 'aggregateId', ?::text, 'aggregateType', 'WaitingQueue', 'version', ?::bigint,
                   'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                  'correlationId', 'bench', 'payload', jsonb_build_object('queueId', ?::text)))""");
-            db.setAutoCommit(true);
-            long start = System.nanoTime(); long[] versions = new long[50];
+                  'correlationId', 'bench', 'payload', jsonb_build_object('queueId', ?::text)))""";
+        try (var rc = rabbit().newConnection()) {
+            var ch = rc.createChannel(); ch.basicQos(500);
+            ch.basicConsume(queue, true, (tag, d) -> arrivedAt.putIfAbsent(d.getProperties().getMessageId(), System.nanoTime()), t -> { });
+            long start = System.nanoTime();
             for (int i = 0; i < total; i++) {
                 long due = start + (long) (i * 1e9 / rate);
                 long wait = due - System.nanoTime();
                 if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                String id = UUID.randomUUID().toString(); int agg = i % 50; String aggId = "lat-" + agg;
-                long version = ++versions[agg];
-                insert.setString(1, id); insert.setString(2, aggId); insert.setLong(3, version);
-                insert.setString(4, id); insert.setString(5, aggId); insert.setLong(6, version); insert.setString(7, aggId);
-                insert.executeUpdate();
-                committedAt.put(id, System.nanoTime());
+                final int n = i;
+                executor.submit(() -> {
+                    // each event is its own aggregate: concurrent writers cannot share a version sequence
+                    String id = UUID.randomUUID().toString(); String aggId = "lat-" + n;
+                    var db = pool.take();
+                    try (var insert = db.prepareStatement(sql)) {
+                        insert.setString(1, id); insert.setString(2, aggId); insert.setLong(3, 1);
+                        insert.setString(4, id); insert.setString(5, aggId); insert.setLong(6, 1); insert.setString(7, aggId);
+                        insert.executeUpdate();
+                        committedAt.put(id, System.nanoTime());
+                    } finally { pool.add(db); }
+                    return null;
+                });
             }
+            executor.shutdown();
+            executor.awaitTermination(60, TimeUnit.SECONDS);
             double achieved = total / ((System.nanoTime() - start) / 1e9);
-            boolean ok = all.await(30, TimeUnit.SECONDS);
-            long[] sorted; synchronized (latencies) { sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray(); }
-            System.out.printf("latency: %d events at %.0f/s offered (%d delivered%s)%n", total, achieved, sorted.length, ok ? "" : ", TIMED OUT");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (arrivedAt.size() < total && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            long[] sorted = committedAt.entrySet().stream().filter(e -> arrivedAt.containsKey(e.getKey()))
+                    .mapToLong(e -> Math.max(0, arrivedAt.get(e.getKey()) - e.getValue())).sorted().toArray();
+            System.out.printf("latency: %d events at %.0f/s offered (%d delivered%s)%n", total, achieved, sorted.length,
+                    sorted.length == total ? "" : ", MISSING " + (total - sorted.length));
             if (sorted.length > 0) System.out.printf("commit->delivery ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n",
                     pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1] / 1e6);
+            for (var db : pool) db.close();
         }
     }
     static double pct(long[] s, double p) { return s[Math.min(s.length - 1, (int) Math.ceil(p / 100 * s.length) - 1)] / 1e6; }
@@ -139,7 +156,7 @@ JAVA
 javac -cp "$CP" -d "$WORK" "$WORK/OutboxBench.java"
 
 start_worker() { # $1 = relay enabled
-  HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
+  QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
     java -jar outbox-worker/target/quarkus-app/quarkus-run.jar > "$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do
@@ -148,7 +165,7 @@ start_worker() { # $1 = relay enabled
   done
   echo "worker did not become ready"; tail -20 "$WORK/worker.log"; exit 1
 }
-stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
+stop_worker() { [[ -n "${KEEP_LOG:-}" ]] && cp "$WORK/worker.log" "$KEEP_LOG"; kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
 wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
   for _ in $(seq 1 $(( $2 * 2 ))); do
     [[ $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") -ge $1 ]] && return 0
@@ -175,13 +192,13 @@ rate_from_db() { # rows dispatched per second between the first and last dispatc
 
 echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ)) =="
 psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER waitingroom"
-java -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
+java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
 start_worker false   # runs the migrations only
 stop_worker
 
 echo "-- 1. throughput: $ROWS rows over 1000 aggregates, relay started on a full outbox"
 fill "$ROWS" 1000 "tp-"
-java -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
+java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
 CONSUMER=$!
 start_worker true
 wait_dispatched "$ROWS" 180
@@ -189,7 +206,7 @@ wait "$CONSUMER" || true
 rate_from_db "tp-"
 
 echo "-- 2. hot aggregate: $HOT_ROWS rows of one aggregate"
-java -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$HOT_ROWS" 120 &
+java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$HOT_ROWS" 120 &
 CONSUMER=$!
 fill "$HOT_ROWS" 1 "hot-"
 wait_dispatched $(( ROWS + HOT_ROWS )) 120
@@ -197,7 +214,7 @@ wait "$CONSUMER" || true
 rate_from_db "hot-"
 
 echo "-- 3. latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
-java -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
+java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
 curl -fs "http://127.0.0.1:$PORT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
 stop_worker
 echo "== done =="

@@ -263,6 +263,37 @@ class RelayReliabilityTest {
     }
 
     @Test
+    void anAggregateStuckBehindADeadRowDoesNotStarveTheOthers() throws Exception {
+        String stuckQueue = "stuck-" + UUID.randomUUID();
+        String otherQueue = "other-" + UUID.randomUUID();
+        List<EventEnvelope> stuck = new ArrayList<>();
+        for (long v = 1; v <= 250; v++) { // more successors than the test batch size (100)
+            stuck.add(TestOutbox.checkIn(stuckQueue, v));
+        }
+        List<Long> stuckIds;
+        try (Connection connection = TestOutbox.connect()) {
+            connection.setAutoCommit(false);
+            stuckIds = TestOutbox.append(connection, stuck);
+            try (PreparedStatement kill = connection.prepareStatement(
+                    "UPDATE outbox SET status = 'dead', attempts = 3, last_error = 'test' WHERE id = ?")) {
+                kill.setLong(1, stuckIds.get(0));
+                kill.executeUpdate();
+            }
+            connection.commit();
+        }
+        long other = TestOutbox.commit(List.of(TestOutbox.checkIn(otherQueue, 1))).get(0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "dispatched".equals(TestOutbox.state(other).status()));
+        assertEquals(249, TestOutbox.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND aggregate_id = '"
+                + stuckQueue + "'"), "the stuck aggregate's successors wait for the dead row");
+        // Leave nothing dead behind for the requeue-by-type assertions of other tests.
+        try (Connection connection = TestOutbox.connect();
+             PreparedStatement drop = connection.prepareStatement("DELETE FROM outbox WHERE aggregate_id = ?")) {
+            drop.setString(1, stuckQueue);
+            drop.executeUpdate();
+        }
+    }
+
+    @Test
     void cleanupDeletesOnlyDispatchedRowsPastTheRetention() throws Exception {
         String queueId = "cleanup-" + UUID.randomUUID();
         List<Long> ids;

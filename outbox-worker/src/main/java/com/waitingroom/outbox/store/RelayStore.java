@@ -23,20 +23,30 @@ import java.util.UUID;
 public final class RelayStore {
 
     /**
-     * Locks the oldest due pending rows (skipping rows another replica holds) and keeps those that
-     * may be published now: a row is held back while an earlier version of its aggregate is
-     * undispatched outside this batch (pending elsewhere, backing off, locked by another replica,
-     * or dead). No high-water mark is used, so a transaction committing out of id order is simply
-     * picked up by the next claim.
+     * Locks the oldest due pending rows (skipping rows another replica holds) and flags those that
+     * may be published now. Aggregates stuck behind a dead or backing-off row are left out of the
+     * window entirely, so they cannot starve the others (no head-of-line blocking). Of the locked
+     * rows, one is held back while an earlier version of its aggregate is undispatched outside this
+     * batch (typically in flight in another worker's or replica's batch). No high-water mark is
+     * used, so a transaction committing out of id order is simply picked up by the next claim.
      */
     private static final String CLAIM = """
-            WITH candidates AS (
-                SELECT id, aggregate_id, aggregate_version
-                FROM outbox
-                WHERE status = 'pending' AND next_attempt_at <= now()
-                ORDER BY id
+            WITH stuck AS (
+                SELECT aggregate_id, min(aggregate_version) AS from_version
+                FROM (SELECT aggregate_id, aggregate_version FROM outbox WHERE status = 'dead'
+                      UNION ALL
+                      SELECT aggregate_id, aggregate_version FROM outbox
+                      WHERE status = 'pending' AND next_attempt_at > now()) s
+                GROUP BY aggregate_id
+            ), candidates AS (
+                SELECT o.id, o.aggregate_id, o.aggregate_version
+                FROM outbox o
+                WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM stuck s
+                                  WHERE s.aggregate_id = o.aggregate_id AND s.from_version < o.aggregate_version)
+                ORDER BY o.id
                 LIMIT ?
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF o SKIP LOCKED
             ), blockers AS (
                 SELECT a.aggregate_id,
                        (SELECT o.aggregate_version FROM outbox o
@@ -48,16 +58,18 @@ public final class RelayStore {
             SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
                    o.correlation_id, o.envelope ->> 'causationId', o.envelope ->> 'schemaVersion',
                    o.envelope ->> 'occurredAt', o.envelope::text, o.attempts, o.created_at,
-                   (SELECT count(*) FROM candidates) AS candidate_count
+                   b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version AS publishable
             FROM candidates c
             JOIN blockers b ON b.aggregate_id = c.aggregate_id
             JOIN outbox o ON o.id = c.id
-            WHERE b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version
             ORDER BY o.aggregate_id, o.aggregate_version
             """;
 
-    /** Result of a claim: the publishable rows and how many due rows were locked (0 when none is publishable). */
+    /** Result of a claim: the publishable rows and how many rows were locked (publishable or not). */
     public record Claim(List<OutboxRow> rows, int candidates) {
+        public boolean someBlocked() {
+            return candidates > rows.size();
+        }
     }
 
     public Claim claim(Connection connection, int batchSize) throws SQLException {
@@ -67,13 +79,16 @@ public final class RelayStore {
             int candidates = 0;
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    candidates++;
+                    if (!rs.getBoolean(14)) {
+                        continue;
+                    }
                     rows.add(new OutboxRow(
                             rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getLong(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                             rs.getString(9), rs.getString(10),
                             rs.getString(11).getBytes(StandardCharsets.UTF_8), rs.getInt(12),
                             rs.getTimestamp(13).toInstant()));
-                    candidates = rs.getInt(14);
                 }
             }
             return new Claim(rows, candidates);
