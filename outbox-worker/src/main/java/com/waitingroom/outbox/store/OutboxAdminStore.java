@@ -1,6 +1,7 @@
 package com.waitingroom.outbox.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -25,11 +26,13 @@ public class OutboxAdminStore {
         this.dataSource = dataSource;
     }
 
+    @RegisterForReflection // serialized by the admin API (native builds)
     public record RowView(long id, UUID eventId, String aggregateId, long aggregateVersion, String eventType,
                           String status, int attempts, Instant nextAttemptAt, String lastError, Instant createdAt,
                           Instant dispatchedAt) {
     }
 
+    @RegisterForReflection
     public record Counts(long pending, long dispatched, long dead) {
     }
 
