@@ -3,6 +3,7 @@ package com.waitingroom.api.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -17,13 +18,17 @@ import java.util.regex.Pattern;
 public class CorrelationFilter {
 
     public static final String HEADER = "X-Correlation-Id";
+    /** MDC key: JSON logs (prod profile) carry it on every line logged while serving the request. */
+    public static final String MDC_KEY = "correlationId";
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
 
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> readOrGenerate(ContainerRequestContext request) {
         String id = request.getHeaderString(HEADER);
         if (id == null || id.isBlank()) {
-            request.getHeaders().putSingle(HEADER, UUID.randomUUID().toString());
+            String generated = UUID.randomUUID().toString();
+            request.getHeaders().putSingle(HEADER, generated);
+            MDC.put(MDC_KEY, generated);
             return Optional.empty();
         }
         if (!FORMAT.matcher(id).matches()) {
@@ -33,6 +38,7 @@ public class CorrelationFilter {
                             "X-Correlation-Id must be 1 to 128 characters of letters, digits or ._:/+=@-", null)
                     .toResponse()).header(HEADER, replacement).build());
         }
+        MDC.put(MDC_KEY, id);
         return Optional.empty();
     }
 

@@ -4,6 +4,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.MDC;
 
 /** Reads {@code X-Correlation-Id} (or makes one) and echoes it on every response. */
 final class CorrelationIds {
@@ -21,6 +22,8 @@ final class CorrelationIds {
         String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
         ctx.put(KEY, id);
         ctx.response().putHeader(HEADER, id);
+        // JSON logs (prod profile) carry it on every line logged while serving the request.
+        MDC.put(KEY, id);
         ctx.next();
     }
 

@@ -2,6 +2,7 @@ package com.waitingroom.outbox.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -16,7 +17,10 @@ public class CorrelationIdFilter {
     @ServerRequestFilter(preMatching = true)
     public void read(ContainerRequestContext request) {
         String id = request.getHeaderString(HEADER);
-        request.setProperty(PROPERTY, id == null || id.isBlank() ? UUID.randomUUID().toString() : id);
+        String correlationId = id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+        request.setProperty(PROPERTY, correlationId);
+        // JSON logs (prod profile) carry it on every line logged while serving the request.
+        MDC.put(PROPERTY, correlationId);
     }
 
     @ServerResponseFilter
