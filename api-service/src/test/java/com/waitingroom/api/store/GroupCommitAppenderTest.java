@@ -47,10 +47,27 @@ class GroupCommitAppenderTest {
     }
 
     @Test
-    void concurrentAppendsAreGroupedAndAClashFailsOnlyItsOwnCommand() throws Exception {
+    void concurrentAppendsShareCommits() throws Exception {
+        String prefix = "gc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        // All enqueued before the first statements come back: those beyond the in-flight slots
+        // wait and leave together in one statement.
+        for (int i = 0; i < 20; i++) {
+            appends.add(start(appender.append(createQueue(prefix + i, 1))));
+        }
+        for (CompletableFuture<Void> append : appends) {
+            append.get();
+        }
+        Counts counts = counts(prefix);
+        assertEquals(20, counts.events());
+        assertEquals(20, counts.outbox());
+        assertTrue(counts.largestCommit() > 1, "several commands shared one commit: " + counts);
+    }
+
+    @Test
+    void aClashInsideAGroupFailsOnlyItsOwnCommand() throws Exception {
         String prefix = "gc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         List<CompletableFuture<Void>> fine = new ArrayList<>();
-        // All appended before the first statement can come back, so most of them wait and are grouped.
         for (int i = 0; i < 20; i++) {
             fine.add(start(appender.append(createQueue(prefix + i, 1))));
         }
@@ -66,6 +83,17 @@ class GroupCommitAppenderTest {
         CompletionException failure = assertThrows(CompletionException.class, clashing::join);
         assertInstanceOf(VersionConflictException.class, failure.getCause());
 
+        Counts counts = counts(prefix);
+        assertEquals(22, counts.events(), "20 queues + clash winner + after");
+        assertEquals(22, counts.outbox());
+        // the appender is still healthy after the replayed group
+        appender.append(createQueue(prefix + "clash", 2)).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private record Counts(int events, int outbox, int largestCommit) {
+    }
+
+    private static Counts counts(String prefix) throws Exception {
         try (Connection connection = LocalInfra.connect(DB);
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT count(*) AS events,
@@ -77,12 +105,8 @@ class GroupCommitAppenderTest {
             statement.setString(2, prefix);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                assertEquals(22, rows.getInt("events"), "20 queues + clash winner + after");
-                assertEquals(22, rows.getInt("outbox"));
-                assertTrue(rows.getInt("largest_commit") > 1, "several commands shared one commit");
+                return new Counts(rows.getInt("events"), rows.getInt("outbox"), rows.getInt("largest_commit"));
             }
         }
-        // the appender is still healthy after the replayed group
-        appender.append(createQueue(prefix + "clash", 2)).await().atMost(Duration.ofSeconds(10));
     }
 }
