@@ -18,6 +18,7 @@ command -v kubectl >/dev/null || apt_install kubectl || apt_install kubernetes-c
 
 echo "[deploy] promtool"
 promtool check config prometheus/prometheus.yml
+promtool check config prometheus/prometheus-local.yml
 promtool test rules prometheus/alerts-test.yml
 
 echo "[deploy] Kubernetes manifests, compose, Dockerfiles"

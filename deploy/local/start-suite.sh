@@ -2,6 +2,8 @@
 # The one start command (README): provisions PostgreSQL + RabbitMQ (installing them from Debian
 # packages if missing), builds the four services and starts them as local processes.
 # With Docker available and USE_DOCKER=1 it runs `docker compose up` instead.
+# WITH_PROMETHEUS=1 also starts Prometheus (Debian package) on 127.0.0.1:9090 scraping the four
+# services with the alert rules of deploy/prometheus.
 # Stop with deploy/local/stop-suite.sh. Logs: run/logs/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,6 +49,16 @@ await_ready() {
 start api-service; await_ready api-service
 for service in outbox-worker projection-worker event-ingest-service; do start "$service"; done
 for service in outbox-worker projection-worker event-ingest-service; do await_ready "$service"; done
+
+if [ "${WITH_PROMETHEUS:-0}" = 1 ]; then
+  command -v prometheus >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q prometheus; }
+  mkdir -p run/prometheus
+  nohup prometheus --config.file="$ROOT/deploy/prometheus/prometheus-local.yml" \
+    --storage.tsdb.path="$ROOT/run/prometheus" --web.listen-address=127.0.0.1:9090 \
+    >run/logs/prometheus.log 2>&1 &
+  echo $! >run/prometheus.pid
+  echo "[suite] Prometheus http://127.0.0.1:9090 (targets: /targets, alerts: /alerts)"
+fi
 
 cat <<TXT
 [suite] all four services are ready
