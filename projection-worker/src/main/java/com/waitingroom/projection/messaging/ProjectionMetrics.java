@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Prometheus metrics named as in CONVENTIONS.md, plus the in-memory state readiness and
  * GET /api/projections report (last lag, last error).
  */
+// Eager: every series must exist from boot (alert rules and dashboards read them before the
+// first event is applied or dead-lettered).
+@Startup
 @ApplicationScoped
 public class ProjectionMetrics implements ApplyListener {
 
