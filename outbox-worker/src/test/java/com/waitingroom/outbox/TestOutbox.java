@@ -6,6 +6,7 @@ import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.Routing;
 import com.waitingroom.kernel.events.PatientCheckedIn;
+import com.waitingroom.testsupport.EventStoreRows;
 import com.waitingroom.testsupport.LocalInfra;
 
 import java.sql.Connection;
@@ -47,26 +48,13 @@ final class TestOutbox {
     /** Appends in the caller's transaction; returns the outbox ids. */
     static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement events = connection.prepareStatement("""
-                INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
-                                    occurred_at, correlation_id, causation_id, actor, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""");
+        try (PreparedStatement events = connection.prepareStatement(EventStoreRows.INSERT_EVENT);
              PreparedStatement outbox = connection.prepareStatement("""
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
                                     correlation_id, envelope)
                 VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id""")) {
             for (EventEnvelope e : envelopes) {
-                events.setObject(1, e.eventId());
-                events.setString(2, e.aggregateId());
-                events.setString(3, e.aggregateType());
-                events.setLong(4, e.version());
-                events.setString(5, e.eventType());
-                events.setInt(6, e.schemaVersion());
-                events.setObject(7, java.time.OffsetDateTime.ofInstant(e.occurredAt(), java.time.ZoneOffset.UTC));
-                events.setString(8, e.correlationId());
-                events.setString(9, e.causationId());
-                events.setString(10, e.actor());
-                events.setString(11, e.payload().toString());
+                EventStoreRows.bind(events, e);
                 events.executeUpdate();
                 outbox.setObject(1, e.eventId());
                 outbox.setString(2, e.aggregateId());

@@ -11,6 +11,7 @@ import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.Routing;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
+import com.waitingroom.testsupport.EventStoreRows;
 import com.waitingroom.testsupport.LocalInfra;
 
 import java.sql.PreparedStatement;
@@ -124,21 +125,9 @@ public final class TestEvents implements AutoCloseable {
     /** Appends envelopes to public.events as api-service would. */
     public static void store(List<EventEnvelope> envelopes) throws Exception {
         try (java.sql.Connection c = LocalInfra.connect(ProjectionTestInfra.DATABASE);
-             PreparedStatement insert = c.prepareStatement("INSERT INTO public.events (event_id, aggregate_id,"
-                     + " aggregate_type, version, event_type, schema_version, occurred_at, correlation_id, causation_id,"
-                     + " actor, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+             PreparedStatement insert = c.prepareStatement(EventStoreRows.INSERT_EVENT)) {
             for (EventEnvelope e : envelopes) {
-                insert.setObject(1, e.eventId());
-                insert.setString(2, e.aggregateId());
-                insert.setString(3, e.aggregateType());
-                insert.setLong(4, e.version());
-                insert.setString(5, e.eventType());
-                insert.setInt(6, e.schemaVersion());
-                insert.setObject(7, java.time.OffsetDateTime.ofInstant(e.occurredAt(), java.time.ZoneOffset.UTC));
-                insert.setString(8, e.correlationId());
-                insert.setString(9, e.causationId());
-                insert.setString(10, e.actor());
-                insert.setString(11, e.payload().toString());
+                EventStoreRows.bind(insert, e);
                 insert.addBatch();
             }
             insert.executeBatch();

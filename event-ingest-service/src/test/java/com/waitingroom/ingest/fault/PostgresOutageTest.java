@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,18 +99,11 @@ class PostgresOutageTest {
 
     private void send(HttpClient http, URI uri, AtomicLong sequence) {
         List<String> ids = new ArrayList<>();
-        StringBuilder body = new StringBuilder("[");
-        for (int i = 0; i < EVENTS_PER_REQUEST; i++) {
-            String id = service + "-" + sequence.incrementAndGet();
-            ids.add(id);
-            body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(id).append("\",\"timestamp\":\"")
-                    .append(Instant.now()).append("\",\"service\":\"").append(service).append("\",\"message\":\"load\"}");
-        }
-        body.append(']');
+        String body = LoadBatches.jsonBatch(service, sequence, EVENTS_PER_REQUEST, "load", ids);
         boolean sentDuringOutage = outage;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             allStatuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -99,17 +98,10 @@ class SigtermDrainIT {
     /** @return false once the server no longer accepts connections */
     private boolean send(HttpClient http, URI uri, AtomicLong sequence) {
         List<String> ids = new ArrayList<>(EVENTS_PER_REQUEST);
-        StringBuilder body = new StringBuilder("[");
-        for (int i = 0; i < EVENTS_PER_REQUEST; i++) {
-            String id = service + "-" + sequence.incrementAndGet();
-            ids.add(id);
-            body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(id).append("\",\"timestamp\":\"")
-                    .append(Instant.now()).append("\",\"service\":\"").append(service).append("\",\"message\":\"drain me\"}");
-        }
-        body.append(']');
+        String body = LoadBatches.jsonBatch(service, sequence, EVENTS_PER_REQUEST, "drain me", ids);
         try {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 201) {
                 acknowledged.addAll(ids);
