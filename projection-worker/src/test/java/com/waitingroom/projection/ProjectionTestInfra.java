@@ -3,16 +3,20 @@ package com.waitingroom.projection;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.waitingroom.testsupport.LocalInfra;
+import com.waitingroom.testsupport.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.flywaydb.core.Flyway;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Statement;
 import java.util.Map;
 
 /**
  * Prepares the suite's own database and RabbitMQ names before Quarkus starts: cleans both schemas,
  * creates the event store (public.events) from the kernel's db/eventstore migrations, deletes the
- * suite's queues, and points the service at them.
+ * suite's queues, and points the service at them. The service reaches RabbitMQ through a TcpProxy
+ * so a test can cut the broker without touching the shared server.
  */
 public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager {
 
@@ -21,6 +25,13 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
     public static final String QUEUE = "projection-test.read-models";
     public static final String DEAD_LETTER_EXCHANGE = "projection-test.events.dlx";
     public static final String ADMIN_TOKEN = "test-admin-token";
+
+    private static volatile TcpProxy rabbitProxy;
+
+    /** Between the service's consumer and RabbitMQ; test publishers connect to the broker directly. */
+    public static TcpProxy rabbitProxy() {
+        return rabbitProxy;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -41,6 +52,11 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
         } catch (Exception e) {
             throw new IllegalStateException("cannot reset RabbitMQ queues", e);
         }
+        try {
+            rabbitProxy = TcpProxy.start(LocalInfra.rabbitHost(), LocalInfra.rabbitPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return Map.of(
                 "quarkus.datasource.jdbc.url", LocalInfra.jdbcUrl(DATABASE) + "?reWriteBatchedInserts=true",
                 "projection.exchange", EXCHANGE,
@@ -49,12 +65,15 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
                 "projection.admin-token", ADMIN_TOKEN,
                 "projection.lag-threshold", "60s",
                 "projection.parked-retry-after", "1s",
-                "projection.rabbitmq.host", LocalInfra.rabbitHost(),
-                "projection.rabbitmq.port", String.valueOf(LocalInfra.rabbitPort()));
+                "projection.rabbitmq.host", "127.0.0.1",
+                "projection.rabbitmq.port", String.valueOf(rabbitProxy.port()));
     }
 
     @Override
     public void stop() {
         // Data stays for post-mortem inspection; the next run cleans it.
+        if (rabbitProxy != null) {
+            rabbitProxy.close();
+        }
     }
 }
