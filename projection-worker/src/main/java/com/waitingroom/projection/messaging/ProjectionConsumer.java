@@ -26,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Consumes the projection queue with manual acks and applies deliveries in batches: the broker
@@ -51,20 +52,24 @@ public final class ProjectionConsumer implements AutoCloseable {
         BatchOutcome apply(List<IncomingEvent> batch) throws SQLException;
     }
 
-    /** A delivery, decoded on the broker's thread so decoding overlaps the applier's database work. */
-    private record Inbound(Channel channel, long deliveryTag, Delivery delivery, IncomingEvent event,
-                           RuntimeException decodeError) {
+    /**
+     * A delivery, decoded on the broker's thread so decoding overlaps the applier's database work.
+     * subscription tells which life of the consume channel delivered it: once that channel closes,
+     * the broker requeues every unacknowledged delivery, so older ones are neither applied nor acked.
+     */
+    private record Inbound(Channel channel, long subscription, long deliveryTag, Delivery delivery,
+                           IncomingEvent event, RuntimeException decodeError) {
     }
 
     private record Decoded(Inbound message, IncomingEvent event) {
     }
 
-    private Inbound inbound(Channel channel, Delivery delivery) {
+    private Inbound inbound(Channel channel, long subscription, Delivery delivery) {
         long tag = delivery.getEnvelope().getDeliveryTag();
         try {
-            return new Inbound(channel, tag, delivery, decode(delivery), null);
+            return new Inbound(channel, subscription, tag, delivery, decode(delivery), null);
         } catch (EventDecodingException | IllegalArgumentException e) {
-            return new Inbound(channel, tag, delivery, null, e);
+            return new Inbound(channel, subscription, tag, delivery, null, e);
         }
     }
 
@@ -73,8 +78,10 @@ public final class ProjectionConsumer implements AutoCloseable {
     private final ApplyListener listener;
     private final EventCodec codec = EventCodec.standard();
     private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
+    private final AtomicLong subscription = new AtomicLong();
     private volatile boolean running;
-    private volatile boolean consuming;
+    /** Set when the consume channel is gone for good (closed by the broker or by us, or cancelled). */
+    private volatile boolean subscriptionLost;
     private volatile Connection connection;
     private volatile Channel consumeChannel;
     private volatile Channel publishChannel;
@@ -96,8 +103,8 @@ public final class ProjectionConsumer implements AutoCloseable {
 
     /** True while connected and subscribed (readiness). */
     public boolean isConsuming() {
-        Connection current = connection;
-        return consuming && current != null && current.isOpen();
+        Channel current = consumeChannel;
+        return !subscriptionLost && current != null && current.isOpen();
     }
 
     public Settings settings() {
@@ -117,6 +124,9 @@ public final class ProjectionConsumer implements AutoCloseable {
         }
         while (running) {
             try {
+                if (subscriptionLost) {
+                    resubscribe();
+                }
                 Inbound first = inbox.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -124,15 +134,20 @@ public final class ProjectionConsumer implements AutoCloseable {
                 List<Inbound> batch = new ArrayList<>(settings.batchSize());
                 batch.add(first);
                 inbox.drainTo(batch, settings.batchSize() - 1);
-                process(batch);
+                batch.removeIf(message -> message.subscription() != subscription.get());
+                if (!batch.isEmpty()) {
+                    process(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                // Nothing was acked: the channel is closed below so the broker redelivers the batch.
-                LOG.errorf(e, "batch aborted without ack; recovering the channel");
+                // Nothing of this batch was acked. Closing the channel makes the broker redeliver it;
+                // acking a later delivery with multiple=true on the same channel would lose it.
+                LOG.errorf(e, "batch aborted without ack; the broker will redeliver it");
                 listener.failed(Failures.describe(e));
-                resetChannel();
+                dropSubscription();
+                sleep(Duration.ofSeconds(1));
             }
         }
     }
@@ -151,7 +166,6 @@ public final class ProjectionConsumer implements AutoCloseable {
         Connection opened = factory.newConnection("projection-worker");
         try {
             Channel publish = opened.createChannel();
-            declareTopology(publish);
             publish.confirmSelect();
             publishChannel = publish;
             connection = opened;
@@ -181,35 +195,53 @@ public final class ProjectionConsumer implements AutoCloseable {
 
     private void subscribe() throws Exception {
         Channel channel = connection.createChannel();
-        channel.basicQos(settings.prefetch());
-        channel.basicConsume(settings.queue(), false, (tag, delivery) -> inbox.add(inbound(channel, delivery)),
-                tag -> consuming = false);
         consumeChannel = channel;
-        consuming = true;
+        subscription.incrementAndGet();
+        channel.addShutdownListener(cause -> {
+            if (consumeChannel != channel) {
+                return; // a lost channel closed by resubscribe()
+            }
+            // Every close voids the unacked deliveries. A connection failure (hard error) is healed by
+            // automatic recovery, consumer included; a channel-level close is not.
+            subscription.incrementAndGet();
+            if (!cause.isHardError()) {
+                subscriptionLost = true;
+            }
+        });
+        declareTopology(channel);
+        channel.basicQos(settings.prefetch());
+        channel.basicConsume(settings.queue(), false,
+                (tag, delivery) -> inbox.add(inbound(channel, subscription.get(), delivery)),
+                tag -> dropSubscription());
+        subscriptionLost = false;
+    }
+
+    /** Voids the current deliveries; the applier thread re-subscribes on a fresh channel. */
+    private void dropSubscription() {
+        subscription.incrementAndGet();
+        subscriptionLost = true;
     }
 
     /**
-     * After a failed batch: a connection failure is healed by the client's automatic recovery (same
-     * channel object); a channel closed by the broker is replaced here. Deliveries still in the inbox
-     * are kept: applying them again is harmless (versions) and each is acked only on its own channel.
+     * Closes the lost channel (its unacked deliveries go back to the queue and the client stops
+     * recovering it, so there is never a second consumer) and subscribes again once connected.
      */
-    private void resetChannel() {
-        sleep(Duration.ofSeconds(3)); // longer than the recovery interval
-        Channel channel = consumeChannel;
-        if (channel != null && channel.isOpen()) {
-            return;
-        }
-        consuming = false;
+    private void resubscribe() {
         while (running) {
+            Channel lost = consumeChannel;
             try {
-                if (connection != null && connection.isOpen()) {
-                    subscribe();
-                    return;
-                }
-            } catch (Exception e) {
-                LOG.warnf("resubscribe failed: %s", Failures.describe(e));
+                lost.abort();
+            } catch (Exception ignored) {
+                // already closed
             }
-            sleep(Duration.ofSeconds(1));
+            try {
+                subscribe();
+                LOG.infof("re-subscribed to %s", settings.queue());
+                return;
+            } catch (Exception e) {
+                LOG.warnf("re-subscribe failed (%s); retrying", Failures.describe(e));
+                sleep(Duration.ofSeconds(1));
+            }
         }
     }
 
@@ -226,16 +258,11 @@ public final class ProjectionConsumer implements AutoCloseable {
         if (!decoded.isEmpty()) {
             applyBatch(decoded);
         }
-        // Everything up to the last tag of each channel is now committed, parked or dead-lettered.
-        Map<Channel, Long> lastTags = new java.util.IdentityHashMap<>();
-        for (Inbound message : batch) {
-            lastTags.merge(message.channel(), message.deliveryTag(), Math::max);
-        }
-        for (Map.Entry<Channel, Long> entry : lastTags.entrySet()) {
-            if (entry.getKey().isOpen()) {
-                // Tags from before an automatic recovery are ignored by the client, never misapplied.
-                entry.getKey().basicAck(entry.getValue(), true);
-            }
+        // Everything up to the last tag is now committed, parked or dead-lettered. A batch holds
+        // deliveries of one subscription only; if that ended meanwhile the broker redelivers them.
+        Inbound last = batch.get(batch.size() - 1);
+        if (last.subscription() == subscription.get()) {
+            last.channel().basicAck(last.deliveryTag(), true);
         }
     }
 
@@ -374,7 +401,6 @@ public final class ProjectionConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        consuming = false;
         Connection current = connection;
         if (current != null) {
             try {
