@@ -29,6 +29,17 @@ public interface OutboxConfig {
     @WithDefault("5s")
     Duration safetyPollInterval();
 
+    /**
+     * After a claim that found work, workers keep polling for this long before they wait for a
+     * NOTIFY: at a steady rate the relay never sleeps, so writers never notify.
+     */
+    @WithDefault("100ms")
+    Duration linger();
+
+    /** Poll interval while lingering (bounds the commit-to-publish latency of a busy relay). */
+    @WithDefault("2ms")
+    Duration lingerPollInterval();
+
     /** How long to wait for the broker's confirms of a batch before counting them as failures. */
     @WithDefault("5s")
     Duration confirmTimeout();

@@ -27,7 +27,7 @@ public class OutboxRelay {
 
     public static RelayEngine.Settings settingsOf(OutboxConfig config) {
         return new RelayEngine.Settings(config.batchSize(), config.workers(), config.safetyPollInterval(),
-                config.confirmTimeout(), config.mandatory(), config.maxAttempts(),
+                config.linger(), config.lingerPollInterval(), config.confirmTimeout(), config.mandatory(), config.maxAttempts(),
                 new Backoff(config.backoff().base(), config.backoff().cap()),
                 new Backoff(config.outageBackoff().base(), config.outageBackoff().cap()));
     }

@@ -20,19 +20,24 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One relay replica: a LISTEN thread plus N workers that each loop claim → publish → confirm →
- * mark dispatched, in one database transaction per batch. Plain Java (no CDI) so a test can run
- * a second, independent replica next to the application's.
+ * mark dispatched, in one database transaction per batch. After a claim that found nothing the
+ * workers keep polling every {@code lingerPoll} for {@code linger}, then wait for a wake-up (NOTIFY,
+ * due back-off, safety poll); the leader replica's LISTEN thread then runs the sleep handshake
+ * that makes writers notify (see {@link OutboxNotificationListener}). Plain Java (no CDI) so a
+ * test can run a second, independent replica next to the application's.
  */
 public final class RelayEngine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayEngine.class);
     private static final long BLOCKED_RETRY_MILLIS = 10;
 
-    public record Settings(int batchSize, int workers, Duration safetyPoll, Duration confirmTimeout,
-                           boolean mandatory, int maxAttempts, Backoff rowBackoff, Backoff outageBackoff) {
+    public record Settings(int batchSize, int workers, Duration safetyPoll, Duration linger, Duration lingerPoll,
+                           Duration confirmTimeout, boolean mandatory, int maxAttempts, Backoff rowBackoff,
+                           Backoff outageBackoff) {
     }
 
     private final String name;
@@ -43,6 +48,8 @@ public final class RelayEngine implements AutoCloseable {
     private final RelayStore store = new RelayStore();
     private final WakeUpSignal wakeUp = new WakeUpSignal();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong workSeen = new AtomicLong();
+    private volatile long lastWorkNanos = System.nanoTime();
     private final List<Thread> workers = new ArrayList<>();
     private final List<Thread> crashed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private OutboxNotificationListener listener;
@@ -61,7 +68,23 @@ public final class RelayEngine implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        listener = new OutboxNotificationListener(dataSource, wakeUp::wakeAll);
+        lastWorkNanos = System.nanoTime();
+        listener = new OutboxNotificationListener(dataSource, new OutboxNotificationListener.Relay() {
+            @Override
+            public void wakeWorkers() {
+                wakeUp.wakeAll();
+            }
+
+            @Override
+            public long workSeen() {
+                return workSeen.get();
+            }
+
+            @Override
+            public Duration idleFor() {
+                return RelayEngine.this.idleFor();
+            }
+        }, settings.linger());
         listenerThread = new Thread(listener, name + "-listen");
         listenerThread.setDaemon(true);
         listenerThread.start();
@@ -86,6 +109,16 @@ public final class RelayEngine implements AutoCloseable {
     /** False when a worker thread died of an unexpected error (liveness). */
     public boolean workersHealthy() {
         return crashed.isEmpty();
+    }
+
+    /** Whether this replica holds the leader lock (the only replica that ever sleeps). */
+    public boolean isLeader() {
+        return listener != null && listener.isLeader();
+    }
+
+    /** Whether this replica is asleep, i.e. writers notify. */
+    public boolean isAsleep() {
+        return listener != null && listener.isAsleep();
     }
 
     /** Wakes the workers now (e.g. after an operator requeued rows). */
@@ -115,7 +148,11 @@ public final class RelayEngine implements AutoCloseable {
             }
         }
         if (listenerThread != null) {
-            listenerThread.interrupt();
+            try {
+                listenerThread.join(2000); // it gives up leadership as it leaves
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         workers.clear();
         connector.close();
@@ -197,6 +234,10 @@ public final class RelayEngine implements AutoCloseable {
         long claimStarted = System.nanoTime();
         RelayStore.Claim claim = store.claim(connection, settings.batchSize());
         long claimNanos = System.nanoTime() - claimStarted;
+        if (claim.candidates() > 0) {
+            lastWorkNanos = System.nanoTime();
+            workSeen.incrementAndGet();
+        }
         if (claim.rows().isEmpty()) {
             // Rows held back only by batches in flight elsewhere are free within milliseconds.
             long idle = claim.someBlocked() ? BLOCKED_RETRY_MILLIS : idleMillis(connection);
@@ -287,7 +328,15 @@ public final class RelayEngine implements AutoCloseable {
         return new RelayStore.Failure(row.id(), attempts, outcome.detail(), retryIn, dead);
     }
 
+    private Duration idleFor() {
+        return Duration.ofNanos(System.nanoTime() - lastWorkNanos);
+    }
+
+    /** How long a worker that found nothing waits for a wake-up before claiming again. */
     private long idleMillis(Connection connection) throws SQLException {
+        if (idleFor().compareTo(settings.linger()) < 0) {
+            return Math.max(1, settings.lingerPoll().toMillis()); // recently busy: more is likely to come
+        }
         long poll = settings.safetyPoll().toMillis();
         Optional<Instant> nextDue = store.nextDueAt(connection);
         if (nextDue.isEmpty()) {
