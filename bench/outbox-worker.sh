@@ -8,7 +8,10 @@
 #     measures commit-returned -> message-delivered (p50/p95/p99/max), an upper bound of
 #     commit-to-publish
 # Uses its own database (waitingroom_outbox_bench), exchange and queue; deletes them at the end.
-# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20).
+#     and counts the outbox NOTIFYs the writers sent meanwhile (0 while the relay is awake)
+# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
+# OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
+# copy of another build to compare two versions back to back).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,11 +40,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ! -f outbox-worker/target/quarkus-app/quarkus-run.jar ]]; then
+APP=${OUTBOX_APP:-outbox-worker/target/quarkus-app}
+if [[ ! -f $APP/quarkus-run.jar ]]; then
   echo "building outbox-worker ..."
   mvn -B -ntp -o -q -pl outbox-worker package -DskipTests
 fi
-CP="outbox-worker/target/quarkus-app/lib/main/*"
+CP="$APP/lib/main/*"
 
 cat > "$WORK/OutboxBench.java" <<'JAVA'
 import com.rabbitmq.client.*;
@@ -114,6 +118,18 @@ public class OutboxBench {
                   'eventId', ?::text, 'aggregateId', ?::text, 'aggregateType', 'WaitingQueue', 'version', ?::bigint,
                   'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                   'correlationId', 'bench', 'payload', jsonb_build_object('queueId', ?::text)))""";
+        // Counts the writers' outbox NOTIFYs: with the coalesced trigger there are none while the relay is awake.
+        AtomicInteger notifies = new AtomicInteger();
+        AtomicBoolean listening = new AtomicBoolean(true);
+        var listen = DriverManager.getConnection(jdbcUrl, env("PG_USER", "waitingroom"), env("PG_PASSWORD", "waitingroom"));
+        try (var st = listen.createStatement()) { st.execute("LISTEN outbox_pending"); }
+        Thread listener = new Thread(() -> {
+            try {
+                var pg = listen.unwrap(org.postgresql.PGConnection.class);
+                while (listening.get()) { var n = pg.getNotifications(100); if (n != null) notifies.addAndGet(n.length); }
+            } catch (SQLException e) { throw new RuntimeException(e); }
+        });
+        listener.start();
         try (var rc = rabbit().newConnection()) {
             var ch = rc.createChannel(); ch.basicQos(500);
             ch.basicConsume(queue, true, (tag, d) -> arrivedAt.putIfAbsent(d.getProperties().getMessageId(), System.nanoTime()), t -> { });
@@ -147,6 +163,8 @@ public class OutboxBench {
                     sorted.length == total ? "" : ", MISSING " + (total - sorted.length));
             if (sorted.length > 0) System.out.printf("commit->delivery ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n",
                     pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1] / 1e6);
+            listening.set(false); listener.join(2000); listen.close();
+            System.out.printf("outbox NOTIFYs sent by the writers: %d of %d transactions%n", notifies.get(), total);
             for (var db : pool) db.close();
         }
     }
@@ -157,7 +175,7 @@ javac -cp "$CP" -d "$WORK" "$WORK/OutboxBench.java"
 
 start_worker() { # $1 = relay enabled
   QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
-    java -jar outbox-worker/target/quarkus-app/quarkus-run.jar > "$WORK/worker.log" 2>&1 &
+    java -jar "$APP/quarkus-run.jar" > "$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && return 0
