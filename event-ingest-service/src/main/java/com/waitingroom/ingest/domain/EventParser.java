@@ -184,7 +184,7 @@ public final class EventParser {
                 errors.add(new FieldError(path + truncate(name), "unknown field"));
             }
         }
-        String eventId = eventId(node.get("eventId"), path + "eventId", errors);
+        String eventId = eventId(node.get("eventId"), path + "eventId", errors, now);
         OffsetDateTime timestamp = timestamp(node.get("timestamp"), path + "timestamp", errors, now);
         String service = text(node.get("service"), path + "service", MAX_SERVICE_LENGTH, errors);
         String message = text(node.get("message"), path + "message", MAX_MESSAGE_LENGTH, errors);
@@ -192,9 +192,9 @@ public final class EventParser {
         return new IngestEvent(eventId, timestamp, service, message, metadata);
     }
 
-    private static String eventId(JsonNode node, String field, List<FieldError> errors) {
+    private static String eventId(JsonNode node, String field, List<FieldError> errors, Instant now) {
         if (node == null || node.isNull()) {
-            return newEventId();
+            return newEventId(now);
         }
         if (!node.isTextual()) {
             errors.add(new FieldError(field, "must be a string"));
@@ -381,10 +381,15 @@ public final class EventParser {
         return clock.instant();
     }
 
-    /** Random (version 4) UUID from the thread-local generator: unique enough and free of SecureRandom contention. */
-    static String newEventId() {
+    /**
+     * Time-ordered (version 7) UUID: 48 bits of epoch millis, then random bits from the thread-local
+     * generator (free of SecureRandom contention). Ids that grow with time keep the inserts into the
+     * (ts, event_id) and (service, ts, event_id) indexes at their right edge, which stays in shared
+     * buffers, instead of scattering them over the whole index when many events share a timestamp.
+     */
+    static String newEventId(Instant now) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long most = (now.toEpochMilli() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
         long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
     }

@@ -2,6 +2,7 @@ package com.waitingroom.ingest.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,18 @@ class EventParserTest {
         assertEquals(ZoneOffset.UTC, event.timestamp().getOffset());
         assertNull(event.metadataJson());
         assertEquals(36, event.eventId().length(), "a server-side UUID when the client sends none");
+    }
+
+    @Test
+    void serverAssignedIdsAreVersion7UuidsThatSortByArrivalTime() {
+        String earlier = EventParser.newEventId(NOW);
+        String later = EventParser.newEventId(NOW.plusMillis(1));
+        UUID parsed = UUID.fromString(earlier);
+        assertEquals(7, parsed.version());
+        assertEquals(2, parsed.variant());
+        assertEquals(NOW.toEpochMilli(), parsed.getMostSignificantBits() >>> 16, "the first 48 bits are the epoch millis");
+        assertTrue(earlier.compareTo(later) < 0, earlier + " sorts before " + later);
+        assertNotEquals(earlier, EventParser.newEventId(NOW), "random bits tell ids of the same millisecond apart");
     }
 
     @Test
