@@ -36,8 +36,9 @@ import java.util.function.Supplier;
 /**
  * Runs a command: replay it if its Idempotency-Key is known, otherwise load the queue, check the
  * expected version, let the aggregate decide, and append events + outbox rows (+ snapshot,
- * + idempotent response) atomically. A version clash without an expected version reloads and
- * decides again, so concurrent commands on one queue serialise without losing any of them.
+ * + idempotent response) atomically. Commands of one queue run one after the other in this
+ * instance ({@link QueueCommandSequencer}); a version clash with another instance, without an
+ * expected version, reloads and decides again, so no command is lost.
  */
 @ApplicationScoped
 public class CommandService {
@@ -45,15 +46,17 @@ public class CommandService {
     private final EventStore store;
     private final IdempotencyStore idempotency;
     private final QueueStateCache cache;
+    private final QueueCommandSequencer sequencer;
     private final CommandMetrics metrics;
     private final EventCodec codec = EventCodec.standard();
     private final int snapshotEvery;
     private final int maxAttempts;
 
     public CommandService(EventStore store, IdempotencyStore idempotency, QueueStateCache cache,
-                          CommandMetrics metrics, ApiConfig config) {
+                          QueueCommandSequencer sequencer, CommandMetrics metrics, ApiConfig config) {
         this.store = store;
         this.cache = cache;
+        this.sequencer = sequencer;
         this.idempotency = idempotency;
         this.metrics = metrics;
         this.snapshotEvery = config.snapshot().everyEvents();
@@ -89,10 +92,8 @@ public class CommandService {
                     Context context = new Context(name, prepared, headers, key, headers.expectedVersion(),
                             headers.actor(), key != null ? key : UUID.randomUUID().toString(),
                             key == null ? null : fingerprintHash(name, prepared.requestFingerprint()));
-                    if (key == null) {
-                        return attempt(context, 1);
-                    }
-                    return idempotency.find(key).chain(stored -> stored.isPresent()
+                    return sequencer.inLine(prepared.queueId(), () -> key == null ? attempt(context, 1)
+                            : idempotency.find(key).chain(stored -> stored.isPresent()
                                     ? Uni.createFrom().item(replay(stored.get(), context))
                                     : attempt(context, 1))
                             // A twin request may have committed between our lookup and our load, and
@@ -103,7 +104,7 @@ public class CommandService {
                                             throw (DomainException) refusal;
                                         }
                                         return replay(stored.get(), context);
-                                    }));
+                                    })));
                 })
                 .invoke(response -> metrics.record(name,
                         "true".equals(response.getHeaderString(CommandHeaders.IDEMPOTENCY_REPLAYED))

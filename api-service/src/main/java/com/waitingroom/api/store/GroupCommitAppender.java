@@ -7,6 +7,7 @@ import com.waitingroom.api.domain.QueueSnapshot;
 import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.Routing;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -80,6 +81,7 @@ public class GroupCommitAppender {
     private final int maxCommandsPerStatement;
     private final int maxStatementsInFlight;
     private final DistributionSummary commandsPerStatement;
+    private final Counter versionConflicts;
 
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inFlight;
@@ -91,6 +93,9 @@ public class GroupCommitAppender {
         this.pool = pool;
         this.commandsPerStatement = DistributionSummary.builder("api.append.commands.per.statement")
                 .description("Commands committed together by one append statement (group commit)")
+                .register(registry);
+        this.versionConflicts = Counter.builder("api.append.version.conflicts")
+                .description("Commands whose append collided with a version another writer took first")
                 .register(registry);
         this.responseTtlSeconds = config.idempotency().ttl().toMillis() / 1000.0;
         this.maxCommandsPerStatement = config.append().maxCommandsPerStatement();
@@ -229,9 +234,10 @@ public class GroupCommitAppender {
         return pool.preparedQuery(APPEND_SQL).execute(params).replaceWithVoid();
     }
 
-    private static Throwable translate(Throwable failure, AppendBatch batch) {
+    private Throwable translate(Throwable failure, AppendBatch batch) {
         if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             if ("events_stream_version".equals(pg.getConstraint())) {
+                versionConflicts.increment();
                 return new VersionConflictException("queue '" + batch.aggregateId() + "' changed after version "
                         + batch.expectedVersion());
             }

@@ -261,6 +261,7 @@ class WaitingRoomResourceTest {
     void concurrentCheckInsFromManyClientsLoseNothingAndNeverDuplicateAVersion() {
         String queueId = newQueueId();
         int clients = 40;
+        double conflictsBefore = versionConflicts();
         HttpClient http = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -288,6 +289,15 @@ class WaitingRoomResourceTest {
         assertEquals(clients + 1, TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
         given().get(BASE + queueId).then().statusCode(200).body("activePatients", equalTo(clients))
                 .body("waitingForCashier.size()", equalTo(clients));
+        // One instance runs a queue's commands one after the other: none of them collided in the store.
+        assertEquals(conflictsBefore, versionConflicts());
+    }
+
+    private static double versionConflicts() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("api_append_version_conflicts_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no api_append_version_conflicts_total"));
     }
 
     @Test
@@ -296,8 +306,10 @@ class WaitingRoomResourceTest {
         checkIn(queueId, "P1", "Low").then().statusCode(201).body("version", equalTo(2));
         // Another api-service instance appends version 3 behind this instance's back...
         appendRoomActivatedElsewhere(queueId, 3, "R8");
+        double conflictsBefore = versionConflicts();
         // ...so a command decided on this instance's older state must neither take version 3 nor ignore it.
         checkIn(queueId, "P2", "Low").then().statusCode(201).body("version", equalTo(4));
+        assertEquals(conflictsBefore + 1, versionConflicts(), "the stale decision collided once, then was redone");
         // A refusal decided on older state ("R9 is not active") is re-checked against the store.
         appendRoomActivatedElsewhere(queueId, 5, "R9");
         json().delete(BASE + queueId + "/rooms/R9/activation").then().statusCode(200).body("version", equalTo(6));
