@@ -118,7 +118,7 @@ public class CommandService {
 
     private Uni<Response> attempt(Context context, int attempt) {
         String queueId = context.prepared().queueId();
-        Optional<WaitingQueue> cached = attempt == 1 ? cache.get(queueId) : Optional.empty();
+        Optional<WaitingQueue> cached = attempt == 1 ? cache.take(queueId) : Optional.empty();
         Uni<Response> run;
         if (cached.isPresent()) {
             // The cached state may be stale: a clash, a refusal or a version mismatch decided on it
@@ -126,16 +126,12 @@ public class CommandService {
             run = Uni.createFrom().deferred(() -> decideAndAppend(context, cached.get()))
                     .onFailure(failure -> failure instanceof VersionConflictException
                             || failure instanceof DomainException || failure instanceof ProblemException)
-                    .recoverWithUni(failure -> {
-                        cache.evict(queueId);
-                        return store.load(queueId).chain(queue -> decideAndAppend(context, queue));
-                    });
+                    .recoverWithUni(failure -> store.load(queueId).chain(queue -> decideAndAppend(context, queue)));
         } else {
             run = store.load(queueId).chain(queue -> decideAndAppend(context, queue));
         }
         return run
                 .onFailure(VersionConflictException.class).recoverWithUni(conflict -> {
-                    cache.evict(queueId);
                     if (context.expectedVersion() != null) {
                         return Uni.createFrom().failure(ProblemException.conflict("VERSION_MISMATCH",
                                 conflict.getMessage() + " (expected version " + context.expectedVersion() + ")"));

@@ -34,29 +34,32 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class GroupCommitAppender {
 
+    // Each envelope is serialised once: events.payload is the envelope's payload, taken in SQL.
     static final String APPEND_SQL = """
             WITH cmd_events AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[],
-                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+                SELECT event_id, aggregate_id, version, event_type, schema_version, occurred_at, correlation_id,
+                       causation_id, actor, routing_key, envelope::jsonb AS envelope
+                FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[],
+                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
                     AS e(event_id, aggregate_id, version, event_type, schema_version, occurred_at,
-                         correlation_id, causation_id, actor, payload, routing_key, envelope)
+                         correlation_id, causation_id, actor, routing_key, envelope)
             ), new_events AS (
                 INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
                                     occurred_at, correlation_id, causation_id, actor, payload)
                 SELECT event_id, aggregate_id, 'WaitingQueue', version, event_type, schema_version, occurred_at,
-                       correlation_id, causation_id, actor, payload::jsonb
+                       correlation_id, causation_id, actor, envelope -> 'payload'
                 FROM cmd_events
                 RETURNING 1
             ), new_outbox AS (
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
                                     correlation_id, envelope)
-                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope::jsonb
+                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope
                 FROM cmd_events
                 RETURNING 1
             ), new_snapshots AS (
                 INSERT INTO snapshots (aggregate_id, aggregate_type, version, state_schema, state)
-                SELECT s.aggregate_id, 'WaitingQueue', s.version, $16::int, s.state::jsonb
-                FROM unnest($13::text[], $14::bigint[], $15::text[]) AS s(aggregate_id, version, state)
+                SELECT s.aggregate_id, 'WaitingQueue', s.version, $15::int, s.state::jsonb
+                FROM unnest($12::text[], $13::bigint[], $14::text[]) AS s(aggregate_id, version, state)
                 ON CONFLICT (aggregate_id) DO UPDATE
                     SET version = EXCLUDED.version, state_schema = EXCLUDED.state_schema,
                         state = EXCLUDED.state, created_at = now()
@@ -66,9 +69,9 @@ public class GroupCommitAppender {
                 INSERT INTO idempotency_keys (idempotency_key, request_hash, aggregate_id, aggregate_version,
                                               response_status, response_body, location, expires_at)
                 SELECT k.idempotency_key, k.request_hash, k.aggregate_id, k.aggregate_version, k.status, k.body,
-                       k.location, now() + make_interval(secs => $24::double precision)
-                FROM unnest($17::text[], $18::text[], $19::text[], $20::bigint[], $21::int[], $22::text[],
-                            $23::text[])
+                       k.location, now() + make_interval(secs => $23::double precision)
+                FROM unnest($16::text[], $17::text[], $18::text[], $19::bigint[], $20::int[], $21::text[],
+                            $22::text[])
                     AS k(idempotency_key, request_hash, aggregate_id, aggregate_version, status, body, location)
                 RETURNING 1
             )
@@ -182,7 +185,6 @@ public class GroupCommitAppender {
         String[] correlationIds = new String[events];
         String[] causationIds = new String[events];
         String[] actors = new String[events];
-        String[] payloads = new String[events];
         String[] routingKeys = new String[events];
         String[] envelopes = new String[events];
         List<String> snapshotIds = new ArrayList<>();
@@ -201,7 +203,6 @@ public class GroupCommitAppender {
                 correlationIds[i] = envelope.correlationId();
                 causationIds[i] = envelope.causationId();
                 actors[i] = envelope.actor();
-                payloads[i] = envelope.payload().toString();
                 routingKeys[i] = Routing.routingKey(envelope.eventType());
                 envelopes[i] = codec.encodeToString(envelope);
                 i++;
@@ -218,7 +219,7 @@ public class GroupCommitAppender {
         Tuple params = Tuple.tuple()
                 .addValue(ids).addValue(aggregateIds).addValue(versions).addValue(types).addValue(schemaVersions)
                 .addValue(occurredAt).addValue(correlationIds).addValue(causationIds).addValue(actors)
-                .addValue(payloads).addValue(routingKeys).addValue(envelopes)
+                .addValue(routingKeys).addValue(envelopes)
                 .addValue(snapshotIds.toArray(String[]::new))
                 .addValue(snapshotVersions.toArray(Long[]::new))
                 .addValue(snapshotStates.toArray(String[]::new))

@@ -1,9 +1,9 @@
 package com.waitingroom.api.store;
 
 import com.waitingroom.api.config.ApiConfig;
-import com.waitingroom.api.domain.QueueSnapshot;
 import com.waitingroom.api.domain.WaitingQueue;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,59 +12,52 @@ import java.util.Optional;
 /**
  * The last state this instance committed per queue, so a command on a hot queue can skip the
  * load round trip. It is only ever a guess: an append from stale state collides on the stream's
- * unique (aggregate_id, version) and the caller evicts and reloads, and a refusal decided on
- * cached state is re-checked against the store. Immutable snapshots are cached (never the
- * mutable aggregate), bounded LRU.
+ * unique (aggregate_id, version) and the caller reloads, and a refusal decided on cached state is
+ * re-checked against the store. A command takes the aggregate OUT of the cache, decides on it (which
+ * mutates it) and puts it back once its events are committed: no copy of the state per command, and
+ * no two commands can ever share one instance. Bounded LRU.
  */
 @ApplicationScoped
 public class QueueStateCache {
 
     private final int maxQueues;
-    private final Map<String, QueueSnapshot> states;
+    private final Map<String, WaitingQueue> states;
 
+    @Inject
     public QueueStateCache(ApiConfig config) {
-        this.maxQueues = config.cache().maxQueues();
+        this(config.cache().maxQueues());
+    }
+
+    QueueStateCache(int maxQueues) {
+        this.maxQueues = maxQueues;
         this.states = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, QueueSnapshot> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, WaitingQueue> eldest) {
                 return size() > maxQueues;
             }
         };
     }
 
-    public boolean enabled() {
-        return maxQueues > 0;
-    }
-
-    /** A fresh aggregate built from the cached state, if any. */
-    public Optional<WaitingQueue> get(String queueId) {
-        if (!enabled()) {
-            return Optional.empty();
-        }
-        QueueSnapshot snapshot;
+    /** Removes and returns the queue's committed state, if cached: the caller owns it from now on. */
+    public Optional<WaitingQueue> take(String queueId) {
         synchronized (states) {
-            snapshot = states.get(queueId);
+            return Optional.ofNullable(states.remove(queueId));
         }
-        return Optional.ofNullable(snapshot).map(WaitingQueue::fromSnapshot);
     }
 
-    /** Remembers a committed state, unless a newer one is already known. */
+    /**
+     * Hands over a committed state (the caller must not touch it any more), unless a newer one is
+     * already known.
+     */
     public void put(WaitingQueue committed) {
-        if (!enabled() || !committed.exists()) {
+        if (maxQueues <= 0 || !committed.exists()) {
             return;
         }
-        QueueSnapshot snapshot = committed.snapshot();
         synchronized (states) {
-            QueueSnapshot known = states.get(snapshot.queueId());
-            if (known == null || known.version() < snapshot.version()) {
-                states.put(snapshot.queueId(), snapshot);
+            WaitingQueue known = states.get(committed.queueId());
+            if (known == null || known.version() < committed.version()) {
+                states.put(committed.queueId(), committed);
             }
-        }
-    }
-
-    public void evict(String queueId) {
-        synchronized (states) {
-            states.remove(queueId);
         }
     }
 }
