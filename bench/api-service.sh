@@ -1,62 +1,103 @@
 #!/usr/bin/env bash
 # Benchmark of api-service check-ins (durable: synchronous_commit=on, events + outbox per command).
 # Builds the jar if missing, starts it on a loopback port against its own database
-# (waitingroom_api_bench, created if missing, emptied at start), then runs wrk:
-#   1) throughput: as many check-ins as possible across many queues for BENCH_SECONDS
-#   2) latency at a paced ~TARGET_RATE/s (wrk with a per-request delay; the achieved rate is printed)
-#   3) + 4) the same without the outbox NOTIFY trigger (bench database only; BENCH_WITHOUT_NOTIFY=0 skips)
-# Prints check-ins/s and p50/p90/p99. Bounded: about 4 x BENCH_SECONDS + start-up.
+# (waitingroom_api_bench, created if missing, emptied at start), then runs wrk across many queues:
+#   1) throughput: as many check-ins as possible for BENCH_SECONDS (BENCH_CONNECTIONS connections)
+#   2) latency at a paced TARGET_RATE/s (a per-thread send schedule; the achieved rate is printed)
+#   3) + 4) the same with the outbox-worker relaying the outbox next to the api (the realistic
+#      setting: the writers' outbox trigger then notifies whenever the relay is asleep). On by
+#      default when the outbox-worker jar exists or builds; BENCH_WITH_RELAY=0 skips it.
+# Without a relay running, writers never notify (coalesced trigger), so 1) and 2) are the service alone.
+# Prints check-ins/s, p50/p90/p99, CPU milliseconds per check-in (service JVM; PostgreSQL backends
+# connected to the bench database, the relay's included in 3-4)
+# and the mean commands per commit. Bounded: about 4 x BENCH_SECONDS + warm-ups + start-ups.
+# APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${BENCH_PORT:-18080}
+RELAY_PORT=${BENCH_RELAY_PORT:-18091}
 DB=${BENCH_DB:-waitingroom_api_bench}
-SECONDS_PER_RUN=${BENCH_SECONDS:-20}
+SECONDS_PER_RUN=${BENCH_SECONDS:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 QUEUES=${BENCH_QUEUES:-2000}
 TARGET_RATE=${TARGET_RATE:-1000}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
-JAR=api-service/target/quarkus-app/quarkus-run.jar
+APP_DIR=${APP_DIR:-api-service/target/quarkus-app}
+RELAY_JAR=outbox-worker/target/quarkus-app/quarkus-run.jar
+# The relay publishes to an exchange of its own (no queue bound: the broker drops the messages).
+RELAY_EXCHANGE=api-service.bench.events
 WORK=$(mktemp -d)
 APP_PID=""
-cleanup() { if [ -n "$APP_PID" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi; rm -rf "$WORK"; }
+RELAY_PID=""
+stop() { if [ -n "$1" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
+cleanup() { stop "$RELAY_PID"; stop "$APP_PID"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }; }
-[ -f "$JAR" ] || mvn -B -ntp -o -q -pl api-service package -DskipTests
+psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" "$@"; }
+wait_ready() { # url pid log
+  for _ in $(seq 1 120); do
+    curl -fs "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3"; exit 1; }
+    sleep 0.5
+  done
+  echo "not ready: $1" >&2; exit 1
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_backend_ticks() {
+  local total=0 pid
+  for pid in $(pgrep -f "postgres: .* $DB " || true); do total=$((total + $(cpu_ticks "$pid"))); done
+  echo "$total"
+}
 
-if ! psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -c 'select 1' >/dev/null 2>&1; then
+command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }; }
+[ -f "$APP_DIR/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl api-service package -DskipTests
+WITH_RELAY=${BENCH_WITH_RELAY:-1}
+if [ "$WITH_RELAY" = 1 ] && [ ! -f "$RELAY_JAR" ]; then
+  mvn -B -ntp -o -q -pl outbox-worker package -DskipTests >/dev/null 2>&1 || { echo "outbox-worker does not build: runs 3-4 skipped"; WITH_RELAY=0; }
+fi
+
+if ! psql_db -c 'select 1' >/dev/null 2>&1; then
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -c "CREATE DATABASE $DB OWNER waitingroom" >/dev/null
 fi
-PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -q \
-  -c "DO \$\$ BEGIN IF to_regclass('events') IS NOT NULL THEN
-        TRUNCATE events, outbox, snapshots, idempotency_keys;
-        ALTER TABLE outbox ENABLE TRIGGER outbox_inserted; END IF; END \$\$;" >/dev/null
+psql_db -q -c "DO \$\$ BEGIN IF to_regclass('events') IS NOT NULL THEN
+        TRUNCATE events, outbox, snapshots, idempotency_keys; END IF; END \$\$;" >/dev/null
 
 HTTP_PORT=$PORT PG_DB=$DB PG_POOL_SIZE=${PG_POOL_SIZE:-16} \
-  java ${JAVA_OPTS:--Xmx512m} -jar "$JAR" >"$WORK/app.log" 2>&1 &
+  java ${JAVA_OPTS:--Xmx512m} -jar "$APP_DIR/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/app.log"; exit 1; }
-  sleep 0.5
-done
+wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$APP_PID" "$WORK/app.log"
 
 cat >"$WORK/checkin.lua" <<'LUA'
 -- Each request checks a new patient into one of many queues (implicitly created, capacity 100).
+-- With a rate, each thread sends on a fixed schedule (rate / threads per second): a connection
+-- that comes back waits for the thread's next slot; a late thread does not burst to catch up.
+local ffi = require("ffi")
+ffi.cdef[[ struct bench_timespec { long tv_sec; long tv_nsec; };
+           int clock_gettime(int clock, struct bench_timespec *now); ]]
+local clock = ffi.new("struct bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
 local thread_counter = 0
 function setup(thread)
   thread_counter = thread_counter + 1
   thread:set("tid", thread_counter)
 end
 function init(args)
-  prefix = args[1]; queues = tonumber(args[2]); pause = tonumber(args[3] or "0")
+  prefix = args[1]; queues = tonumber(args[2]); rate = tonumber(args[3] or "0")
+  interval = rate > 0 and tonumber(args[4]) * 1000 / rate or 0 -- ms between this thread's sends
+  next_slot = now_ms()
   sent = 0
   math.randomseed(os.time() + tid)
 end
 function delay()
-  return pause
+  if interval == 0 then return 0 end
+  local now = now_ms()
+  next_slot = math.max(next_slot + interval, now)
+  return math.floor(next_slot - now)
 end
 function request()
   sent = sent + 1
@@ -75,37 +116,43 @@ function done(summary, latency, requests)
 end
 LUA
 
+WRK_THREADS=2
 RUN=$(date +%s)
-echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues"
-echo "warm-up (5 s)"
-wrk -t2 -c16 -d5s -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "w$RUN" "$QUEUES" 0 >/dev/null
-echo "1) max throughput as deployed: $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "t$RUN" "$QUEUES" 0 \
-  | grep -E "check-ins/s|latency ms"
-# 50 connections each pausing 50 ms between requests ~ 1,000/s (minus service time; see achieved rate).
-PACED_CONNECTIONS=50
-PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE ))
-echo "2) paced ~${TARGET_RATE}/s as deployed: $PACED_CONNECTIONS connections, ${PAUSE_MS} ms pause, ${SECONDS_PER_RUN}s"
-wrk -t2 -c"$PACED_CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "p$RUN" "$QUEUES" "$PAUSE_MS" \
-  | grep -E "check-ins/s|latency ms"
-# The V1 outbox trigger's pg_notify takes a database-wide lock held through each commit's WAL
-# flush, serialising all committing writers (pg_stat_activity shows them waiting on Lock/object).
-# Run 3 disables it in the bench database only, to show what the service does without it.
-if [ "${BENCH_WITHOUT_NOTIFY:-1}" = 1 ]; then
-  PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -qc \
-    "ALTER TABLE outbox DISABLE TRIGGER outbox_inserted"
-  echo "3) max throughput without the outbox NOTIFY trigger: $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "n$RUN" "$QUEUES" 0 \
-    | grep -E "check-ins/s|latency ms"
-  echo "4) paced ~${TARGET_RATE}/s without the NOTIFY trigger"
-  wrk -t2 -c"$PACED_CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "q$RUN" "$QUEUES" "$PAUSE_MS" \
-    | grep -E "check-ins/s|latency ms"
-  PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -qc \
-    "ALTER TABLE outbox ENABLE TRIGGER outbox_inserted"
+# run <label> <connections> <rate, 0 = as fast as possible>
+run() {
+  local jvm0 pg0 jvm1 pg1 checkins
+  jvm0=$(cpu_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
+  wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" \
+    -- "$1$RUN" "$QUEUES" "$3" "$WRK_THREADS" | grep -E "check-ins/s|latency ms"
+  jvm1=$(cpu_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
+  checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
+  [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v p=$((pg1 - pg0)) -v n="$checkins" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "  CPU ms per check-in: service JVM %.3f, PostgreSQL backends %.3f\n", j * 1000 / hz / n, p * 1000 / hz / n }'
+}
+# Enough connections that the schedule, not the service time, sets the paced rate.
+PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
+
+echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
+echo "warm-up (8 s)"
+wrk -t2 -c16 -d8s -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "w$RUN" "$QUEUES" 0 "$WRK_THREADS" >/dev/null
+echo "1) max throughput, api alone (no relay: writers never notify): $CONNECTIONS connections"
+run t "$CONNECTIONS" 0
+echo "2) paced at ${TARGET_RATE}/s, api alone: $PACED_CONNECTIONS connections"
+run p "$PACED_CONNECTIONS" "$TARGET_RATE"
+if [ "$WITH_RELAY" = 1 ]; then
+  HTTP_PORT=$RELAY_PORT PG_DB=$DB EVENTS_EXCHANGE=$RELAY_EXCHANGE \
+    java -Xmx512m -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
+  RELAY_PID=$!
+  wait_ready "http://127.0.0.1:$RELAY_PORT/q/health/ready" "$RELAY_PID" "$WORK/relay.log"
+  echo "3) max throughput with the outbox-worker relaying: $CONNECTIONS connections"
+  run r "$CONNECTIONS" 0
+  echo "4) paced at ${TARGET_RATE}/s with the outbox-worker relaying"
+  run s "$PACED_CONNECTIONS" "$TARGET_RATE"
+  psql_db -Atc "SELECT '   outbox after the relay runs: ' || count(*) FILTER (WHERE status = 'dispatched') || ' dispatched, '
+                || count(*) FILTER (WHERE status = 'pending') || ' pending' FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-'"
 fi
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-curl -fs "http://127.0.0.1:$PORT/q/metrics" | awk '/^api_append_commands_per_statement_(count|sum)/ {v[$1]=$2}
-  END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average\n",
-       v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"]}' || true
-PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -Atc \
-  "SELECT 'stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
+curl -fs "http://127.0.0.1:$PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}
+  END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average; version conflicts: %d\n",
+       v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"], v["api_append_version_conflicts_total"]}' || true
+psql_db -Atc "SELECT 'stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
