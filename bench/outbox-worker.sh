@@ -11,7 +11,8 @@
 #     and counts the outbox NOTIFYs the writers sent meanwhile (0 while the relay is awake)
 # Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
 # OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
-# copy of another build to compare two versions back to back).
+# copy of another build to compare two versions back to back), WORKER_JAVA_OPTS (e.g. a JFR recording),
+# and any OUTBOX_* setting of the worker (e.g. OUTBOX_WORKERS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -175,7 +176,7 @@ javac -cp "$CP" -d "$WORK" "$WORK/OutboxBench.java"
 
 start_worker() { # $1 = relay enabled
   QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
-    java -jar "$APP/quarkus-run.jar" > "$WORK/worker.log" 2>&1 &
+    java ${WORKER_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && return 0

@@ -92,7 +92,9 @@ public final class ConfirmingPublisher implements AutoCloseable {
         try {
             for (int i = 0; i < rows.size(); i++) {
                 OutboxRow row = rows.get(i);
-                batch.indexByMessageId.put(row.eventId().toString(), i);
+                if (mandatory) { // only a basic.return needs to find its message by id
+                    batch.indexByMessageId.put(row.eventId().toString(), i);
+                }
                 current.basicPublish(connector.exchange(), row.routingKey(), mandatory, properties.get(i),
                         row.envelope());
             }

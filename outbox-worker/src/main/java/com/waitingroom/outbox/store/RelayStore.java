@@ -39,7 +39,10 @@ public final class RelayStore {
                       WHERE status = 'pending' AND next_attempt_at > now()) s
                 GROUP BY aggregate_id
             ), candidates AS (
-                SELECT o.id, o.aggregate_id, o.aggregate_version
+                SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
+                       o.correlation_id, o.envelope ->> 'causationId' AS causation_id,
+                       o.envelope ->> 'schemaVersion' AS schema_version, o.envelope ->> 'occurredAt' AS occurred_at,
+                       o.envelope::text AS envelope, o.attempts, o.created_at
                 FROM outbox o
                 WHERE o.status = 'pending' AND o.next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM stuck s
@@ -55,14 +58,13 @@ public final class RelayStore {
                          ORDER BY o.aggregate_version LIMIT 1) AS first_blocked_version
                 FROM (SELECT DISTINCT aggregate_id FROM candidates) a
             )
-            SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
-                   o.correlation_id, o.envelope ->> 'causationId', o.envelope ->> 'schemaVersion',
-                   o.envelope ->> 'occurredAt', o.envelope::text, o.attempts, o.created_at,
+            SELECT c.id, c.event_id, c.aggregate_id, c.aggregate_version, c.event_type, c.routing_key,
+                   c.correlation_id, c.causation_id, c.schema_version, c.occurred_at, c.envelope, c.attempts,
+                   c.created_at,
                    b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version AS publishable
             FROM candidates c
             JOIN blockers b ON b.aggregate_id = c.aggregate_id
-            JOIN outbox o ON o.id = c.id
-            ORDER BY o.aggregate_id, o.aggregate_version
+            ORDER BY c.aggregate_id, c.aggregate_version
             """;
 
     /** Result of a claim: the publishable rows and how many rows were locked (publishable or not). */
