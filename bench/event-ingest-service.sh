@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Benchmark of event-ingest-service on loopback: single-event POSTs and 500-event batches driven by
 # wrk, then the rows really in PostgreSQL compared with the events acknowledged (201).
+# Also prints the HTTP ceiling (requests/s of a GET that no handler serves) and the CPU each
+# acknowledged event cost in the service's JVM and in its PostgreSQL backends.
+# Targets: single-event >= 20,000 events/s, batches of 500 >= 200,000 events/s, 0 missing.
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
-# Env: PG_HOST PG_PORT PG_USER PG_PASSWORD PG_DB (default eventingest), BENCH_PORT (18083),
-#      SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+# Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
+#      created again at every run), SERVICE_JAR (to compare builds), BENCH_PORT (18083), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
 set -euo pipefail
 ulimit -n 65536 2>/dev/null || true
 
 DURATION="${1:-15}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODULE="$ROOT/event-ingest-service"
-JAR="$MODULE/target/quarkus-app/quarkus-run.jar"
+JAR="${SERVICE_JAR:-$MODULE/target/quarkus-app/quarkus-run.jar}"
 PORT="${BENCH_PORT:-18083}"
 export PG_HOST="${PG_HOST:-127.0.0.1}" PG_PORT="${PG_PORT:-5432}" PG_USER="${PG_USER:-waitingroom}" \
-       PG_PASSWORD="${PG_PASSWORD:-waitingroom}" PG_DB="${PG_DB:-eventingest}"
+       PG_PASSWORD="${PG_PASSWORD:-waitingroom}" PG_DB="${PG_DB:-eventingest_bench}"
+PG_ADMIN_USER="${PG_ADMIN_USER:-postgres}"
 SINGLE_CONNECTIONS="${SINGLE_CONNECTIONS:-512}"
 BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-32}"
 WRK_THREADS="${WRK_THREADS:-2}"
@@ -42,6 +46,20 @@ fi
 psql_count() {
   PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -Atc \
     "SELECT count(*) FROM ingest_events WHERE service = '$1'"
+}
+
+# A fresh database at every run: rows left by earlier runs bloat the indexes and would make figures
+# depend on history instead of on the code.
+psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ADMIN_USER" -d postgres "$@"; }
+psql_admin -qc "DROP DATABASE IF EXISTS \"$PG_DB\"" -c "CREATE DATABASE \"$PG_DB\" OWNER \"$PG_USER\""
+
+# CPU ticks (user + system) used so far by the service's JVM and by the PostgreSQL backends serving it.
+cpu_ticks() {
+  local pg=0 pid
+  for pid in $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"); do
+    pg=$((pg + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "jvm_ticks=$(awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat") pg_ticks=$pg"
 }
 
 echo "starting the service on 127.0.0.1:$PORT (database $PG_DB)..."
@@ -82,21 +100,31 @@ for i in $(seq 1 500); do
 done
 batch_body+="]"
 
+field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
+
 run_wrk() { # name connections body
   local name=$1 connections=$2 body=$3
   { cat "$WORK/count.lua"
     printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [=[%s]=]\n' "$body"
   } > "$WORK/$name.lua"
+  local before after
+  before=$(cpu_ticks)
   wrk -t"$WRK_THREADS" -c"$connections" -d"${DURATION}s" --timeout 30s -s "$WORK/$name.lua" \
     "http://127.0.0.1:$PORT/events" > "$WORK/$name.out" 2>&1
+  after=$(cpu_ticks)
   grep '^RESULT' "$WORK/$name.out" || { cat "$WORK/$name.out"; exit 1; }
+  echo "CPU jvm_ticks=$(( $(field "$after" jvm_ticks) - $(field "$before" jvm_ticks) ))" \
+       "pg_ticks=$(( $(field "$after" pg_ticks) - $(field "$before" pg_ticks) ))"
 }
-
-field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
 echo "warm-up (5 s)..."
 wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.body=[=[%s]=]\n' \
   "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
+
+# The most requests/s this JVM can answer at all here: a GET no handler serves (404 from the router).
+echo "HTTP ceiling phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
+ceiling=$(wrk -t"$WRK_THREADS" -c"$SINGLE_CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/bench-ceiling" \
+  | awk '/^Requests\/sec/ {print $2}')
 
 echo "single-event phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
 single=$(run_wrk single "$SINGLE_CONNECTIONS" "$single_body")
@@ -127,6 +155,12 @@ awk -v a="$single_acked" -v s="$single_secs" -v p50="$(field "$single" p50_ms)" 
 awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="$(field "$batch" p50_ms)" \
     -v p99="$(field "$batch" p99_ms)" -v o="$(field "$batch" other)" \
   'BEGIN { printf "batch (500)  : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, r/s, p50, p99, o }'
+echo "HTTP ceiling : $(printf '%9.0f' "$ceiling") requests/s (GET answered 404 by the router, no handler work)"
+per_event_cpu() { # result acknowledged-events
+  awk -v j="$(field "$1" jvm_ticks)" -v p="$(field "$1" pg_ticks)" -v e="$2" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (e > 0) printf "JVM %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'
+}
+echo "CPU per event: single $(per_event_cpu "$single" "$single_acked"); batch $(per_event_cpu "$batch" "$batch_acked")"
 echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows, missing $missing_single"
 echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
 echo "group commit : $flush_stats"

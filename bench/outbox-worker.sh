@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the outbox-worker relay on loopback (publisher confirms, persistent messages, a
 # durable queue bound to the exchange so the broker really stores every message).
+#  0. broker ceiling: the same number of messages published by a plain client with confirms, no
+#     database: the upper bound of any relay on this machine and broker
 #  1. throughput: 200,000 rows over 1,000 aggregates already in the outbox, relay started cold;
 #     figure = rows / (last dispatched_at - first dispatched_at) plus consumer-side rate
 #  2. hot aggregate: 20,000 rows of ONE aggregate (per-aggregate order limits parallelism)
@@ -74,6 +76,7 @@ public class OutboxBench {
             case "cleanup" -> { try (var c = rabbit().newConnection(); var ch = c.createChannel()) {
                 ch.queueDelete(a[2]); ch.exchangeDelete(a[1]); } }
             case "consume" -> consume(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]));
+            case "ceiling" -> ceiling(a[1], Integer.parseInt(a[2]));
             case "latency" -> latency(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
             default -> throw new IllegalArgumentException(a[0]);
         }
@@ -94,6 +97,45 @@ public class OutboxBench {
             double secs = (last.get() - first.get()) / 1e9;
             System.out.printf("consumer: %d/%d messages%s, first->last %.2f s = %.0f msgs/s%n", count.get(), n,
                     ok ? "" : " (TIMED OUT)", secs, secs > 0 ? count.get() / secs : 0);
+        }
+    }
+
+    /**
+     * The broker alone: 2 publishers (like the relay's 2 workers) send n persistent messages of an
+     * outbox envelope's size and headers in batches of 500, each batch waiting for its confirms; no
+     * database. What this RabbitMQ on this machine can take, the relay's upper bound.
+     */
+    static void ceiling(String exchange, int n) throws Exception {
+        String envelope = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"aggregateId\":\"tp-1\",\"aggregateType\":\"WaitingQueue\","
+                + "\"version\":1,\"eventType\":\"PatientCheckedIn\",\"schemaVersion\":1,\"occurredAt\":\"2026-01-01T00:00:00Z\","
+                + "\"correlationId\":\"bench\",\"payload\":{\"queueId\":\"tp-1\",\"patientId\":\"p1\"}}";
+        byte[] body = envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int threads = 2, batch = 500;
+        try (var c = rabbit().newConnection()) {
+            List<Thread> publishers = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                Thread publisher = new Thread(() -> {
+                    try (var ch = c.createChannel()) {
+                        ch.confirmSelect();
+                        for (int sent = 0; sent < n / threads; sent += batch) {
+                            for (int i = 0; i < batch; i++) {
+                                var props = new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json")
+                                        .messageId(UUID.randomUUID().toString()).correlationId("bench")
+                                        .headers(Map.of("aggregateId", "tp-1", "aggregateVersion", 1L, "eventType", "PatientCheckedIn"))
+                                        .build();
+                                ch.basicPublish(exchange, "PatientCheckedIn", props, body);
+                            }
+                            ch.waitForConfirmsOrDie(10_000);
+                        }
+                    } catch (Exception e) { throw new RuntimeException(e); }
+                });
+                publisher.start(); publishers.add(publisher);
+            }
+            for (Thread publisher : publishers) publisher.join();
+            double secs = (System.nanoTime() - start) / 1e9;
+            System.out.printf("broker alone: %d persistent messages confirmed in %.2f s = %.0f msgs/s (2 publishers, batches of 500, no database)%n",
+                    n, secs, n / secs);
         }
     }
 
@@ -214,6 +256,13 @@ psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" -
 java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
 start_worker false   # runs the migrations only
 stop_worker
+
+echo "-- 0. broker ceiling: $ROWS messages published straight to RabbitMQ (same queue and consumer, no relay)"
+java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
+CONSUMER=$!
+ceiling=$(java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench ceiling "$EXCHANGE" "$ROWS")
+wait "$CONSUMER" || true
+echo "$ceiling"
 
 echo "-- 1. throughput: $ROWS rows over 1000 aggregates, relay started on a full outbox"
 fill "$ROWS" 1000 "tp-"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# projection-worker benchmark: apply throughput (target >= 10,000 events/s) and publish->apply lag
+# projection-worker benchmark: apply throughput (target >= 10,000 events/s) and publish->commit lag
 # p99 at a fixed rate (target < 50 ms at 1,000 events/s). Loopback only: the service runs in-process
-# (@QuarkusTest) against the local PostgreSQL (waitingroom_projection_test) and RabbitMQ, using the
-# suite's own test exchange/queues. Bounded: about 1-2 minutes plus the build.
+# (@QuarkusTest) against the local PostgreSQL (waitingroom_projection_test) and RabbitMQ; both phases
+# use their own bench queues and consumers connected straight to the broker. Not measured here:
+# command commit -> applied (that needs the event store + outbox and a running outbox-worker).
+# Bounded: about 1-2 minutes plus the build.
 # Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."

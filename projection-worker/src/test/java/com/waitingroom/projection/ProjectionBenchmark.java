@@ -12,7 +12,9 @@ import com.waitingroom.projection.messaging.ApplyListener;
 import com.waitingroom.projection.messaging.ConsumerLifecycle;
 import com.waitingroom.projection.messaging.ProjectionConsumer;
 import com.waitingroom.projection.store.BatchOutcome;
+import com.waitingroom.projection.store.IncomingEvent;
 import com.waitingroom.projection.store.LiveProjection;
+import com.waitingroom.testsupport.LocalInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +37,19 @@ import static io.restassured.RestAssured.given;
  * Run through bench/projection-worker.sh. Prints BENCH lines:
  * 1. apply throughput: a backlog of bench.events events is published to a separate queue first,
  *    then a consumer is started on it and the time until every event is committed is measured;
- * 2. lag at a fixed rate: bench.rate events/s for bench.seconds through the live consumer, then
- *    GET /api/metrics/lag over that window (publish -> applied, the relay stage is not involved).
+ * 2. lag at a fixed rate: bench.rate events/s for bench.seconds to a bench exchange and queue,
+ *    consumed like the live queue; publish -> commit per event as the consumer sees it, and
+ *    GET /api/metrics/lag over that window (occurred -> applied row). The relay stage is not involved.
+ * Both consumers connect to RabbitMQ directly (the service's own consumer goes through the tests'
+ * TcpProxy) and use the service's prefetch and batch size.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ProjectionTestInfra.class, restrictToAnnotatedClass = false)
 class ProjectionBenchmark {
 
     private static final EventCodec CODEC = EventCodec.standard();
+    private static final String LAG_EXCHANGE = "projection-bench.events";
+    private static final String LAG_QUEUE = ProjectionTestInfra.QUEUE + ".bench-lag";
 
     @Inject
     LiveProjection projection;
@@ -102,10 +110,7 @@ class ProjectionBenchmark {
             public void failed(String error) {
             }
         };
-        ProjectionConsumer.Settings main = ConsumerLifecycle.settings(config);
-        ProjectionConsumer.Settings settings = new ProjectionConsumer.Settings(main.host(), main.port(),
-                main.username(), main.password(), "projection-bench.unused", backlogQueue,
-                main.deadLetterExchange(), main.prefetch(), main.batchSize(), main.maxAttempts());
+        ProjectionConsumer.Settings settings = directSettings("projection-bench.unused", backlogQueue);
         long start = System.nanoTime();
         try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, counting)) {
             consumer.start();
@@ -117,7 +122,7 @@ class ProjectionBenchmark {
         long end = finishedAt.get() == 0 ? System.nanoTime() : finishedAt.get();
         double elapsed = (end - start) / 1e9;
         System.out.printf("BENCH apply throughput: %d events applied in %.2f s = %.0f events/s (batch %d, prefetch %d)%n",
-                applied.get(), elapsed, applied.get() / elapsed, main.batchSize(), main.prefetch());
+                applied.get(), elapsed, applied.get() / elapsed, settings.batchSize(), settings.prefetch());
         try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
             channel.queueDelete(backlogQueue);
             channel.exchangeDelete("projection-bench.unused");
@@ -130,9 +135,33 @@ class ProjectionBenchmark {
         for (int q = 0; q < queues; q++) {
             streams.add(new TestEvents.Stream(TestEvents.newQueueId("benchlag")));
         }
-        Instant from = Instant.now();
+        List<Long> lagMillis = Collections.synchronizedList(new ArrayList<>());
+        ApplyListener lagRecorder = new ApplyListener() {
+            @Override
+            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
+                for (IncomingEvent event : outcome.applied()) {
+                    lagMillis.add(committedAt.toEpochMilli() - event.publishedAt().toEpochMilli());
+                }
+            }
+
+            @Override
+            public void deadLettered(String reason) {
+            }
+
+            @Override
+            public void failed(String error) {
+            }
+        };
         long total = (long) rate * seconds;
-        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+        ProjectionConsumer.Settings settings = directSettings(LAG_EXCHANGE, LAG_QUEUE);
+        Instant from = Instant.now();
+        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, lagRecorder);
+             Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            channel.queueDelete(LAG_QUEUE);
+            consumer.start();
+            while (!consumer.isConsuming()) {
+                Thread.sleep(20);
+            }
             long start = System.nanoTime();
             for (long i = 0; i < total; i++) {
                 // Pace: event i is due at start + i/rate.
@@ -154,19 +183,43 @@ class ProjectionBenchmark {
                 EventEnvelope stamped = new EventEnvelope(envelope.eventId(), envelope.aggregateId(),
                         envelope.aggregateType(), envelope.version(), envelope.eventType(), envelope.schemaVersion(),
                         Instant.ofEpochMilli(now), envelope.correlationId(), null, "bench", envelope.payload());
-                channel.basicPublish(ProjectionTestInfra.EXCHANGE, Routing.routingKey(stamped.eventType()),
+                channel.basicPublish(LAG_EXCHANGE, Routing.routingKey(stamped.eventType()),
                         properties(stamped, now), CODEC.encode(stamped));
             }
             double sent = (System.nanoTime() - start) / 1e9;
             System.out.printf("BENCH lag phase: sent %d events in %.1f s (%.0f/s target %d/s)%n", total, sent,
                     total / sent, rate);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (lagMillis.size() < total && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+                channel.queueDelete(LAG_QUEUE);
+                channel.exchangeDelete(LAG_EXCHANGE);
+            }
         }
-        Thread.sleep(2000);
+        List<Long> sorted = new ArrayList<>(lagMillis);
+        Collections.sort(sorted);
+        System.out.printf("BENCH lag at %d events/s (publish -> commit, consumer clock): count=%d p50=%d ms p95=%d ms"
+                        + " p99=%d ms max=%d ms%n", rate, sorted.size(), percentile(sorted, 0.50),
+                percentile(sorted, 0.95), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
         JsonPath lag = given().queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
                 .get("/api/metrics/lag").then().statusCode(200).extract().jsonPath();
-        System.out.printf("BENCH lag at %d events/s: count=%d p50=%s ms p95=%s ms p99=%s ms max=%s ms%n", rate,
-                lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),
+        System.out.printf("BENCH lag at %d events/s (occurred -> applied row, /api/metrics/lag): count=%d p50=%s ms"
+                        + " p95=%s ms p99=%s ms max=%s ms%n", rate, lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),
                 lag.getString("p99Millis"), lag.getString("maxMillis"));
+    }
+
+    private static long percentile(List<Long> sorted, double quantile) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1));
+    }
+
+    private ProjectionConsumer.Settings directSettings(String exchange, String queue) {
+        ProjectionConsumer.Settings main = ConsumerLifecycle.settings(config);
+        return new ProjectionConsumer.Settings(LocalInfra.rabbitHost(), LocalInfra.rabbitPort(), main.username(),
+                main.password(), exchange, queue, main.deadLetterExchange(), main.prefetch(), main.batchSize(),
+                main.maxAttempts());
     }
 
     private static AMQP.BasicProperties properties(EventEnvelope envelope, long publishedAt) {
