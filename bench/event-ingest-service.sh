@@ -6,7 +6,7 @@
 # Targets: single-event >= 20,000 events/s, batches of 500 >= 200,000 events/s, 0 missing.
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
-#      created again at every run), SERVICE_JAR (to compare builds), BENCH_PORT (18083), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+#      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
 set -euo pipefail
 ulimit -n 65536 2>/dev/null || true
 
@@ -63,7 +63,7 @@ cpu_ticks() {
 }
 
 echo "starting the service on 127.0.0.1:$PORT (database $PG_DB)..."
-HTTP_PORT="$PORT" java -Xmx1g -jar "$JAR" > "$WORK/service.log" 2>&1 &
+HTTP_PORT="$PORT" java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 for _ in $(seq 1 120); do
   if curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi

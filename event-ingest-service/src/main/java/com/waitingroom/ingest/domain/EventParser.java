@@ -7,8 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -216,7 +214,7 @@ public final class EventParser {
         Instant instant;
         if (node.isTextual()) {
             try {
-                instant = OffsetDateTime.parse(node.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                instant = IsoTimestamps.parse(node.textValue());
             } catch (DateTimeParseException e) {
                 errors.add(new FieldError(field, "must be ISO-8601 with an offset (e.g. 2026-01-31T10:15:30.123Z) or epoch millis"));
                 return null;
@@ -241,7 +239,7 @@ public final class EventParser {
             errors.add(new FieldError(field, "is more than " + maxFutureSkew.toHours() + " h in the future"));
             return null;
         }
-        return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return IsoTimestamps.utc(instant.truncatedTo(ChronoUnit.MICROS));
     }
 
     /** Events before this instant are out of retention: start of the UTC day {@code retentionDays} ago. */
