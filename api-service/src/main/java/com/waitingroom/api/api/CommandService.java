@@ -13,6 +13,7 @@ import com.waitingroom.api.store.VersionConflictException;
 import com.waitingroom.kernel.DomainEvent;
 import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.EventIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -184,7 +185,7 @@ public class CommandService {
         List<EventEnvelope> envelopes = new ArrayList<>(events.size());
         long version = before;
         for (DomainEvent event : events) {
-            envelopes.add(codec.wrap(event, UUID.randomUUID(), ++version, now,
+            envelopes.add(codec.wrap(event, EventIds.newId(now), ++version, now,
                     context.headers().correlationId(), context.causationId(), context.actor()));
         }
         return envelopes;
