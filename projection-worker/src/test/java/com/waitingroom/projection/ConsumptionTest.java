@@ -187,6 +187,43 @@ class ConsumptionTest {
     }
 
     @Test
+    void aConsumerSaysItIsConsumingOnlyOnceItsQueueIsBoundAndSubscribed() throws Exception {
+        ProjectionConsumer.Settings main = ConsumerLifecycle.settings(config);
+        String queue = main.queue() + ".fresh-" + UUID.randomUUID();
+        String exchange = main.exchange() + ".fresh";
+        ProjectionConsumer.Settings fresh = new ProjectionConsumer.Settings(main.host(), main.port(), main.username(),
+                main.password(), exchange, queue, main.deadLetterExchange(), 5, 3, main.maxAttempts());
+        try (ProjectionConsumer consumer = new ProjectionConsumer(fresh, projection::apply, new ApplyListener() {
+            @Override
+            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
+            }
+
+            @Override
+            public void deadLettered(String reason) {
+            }
+
+            @Override
+            public void failed(String error) {
+            }
+        }); Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            consumer.start();
+            // Polled as tightly as a caller would: the first "true" must already be the truth.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!consumer.isConsuming()) {
+                assertTrue(System.nanoTime() < deadline, "never consuming");
+                Thread.onSpinWait();
+            }
+            AMQP.Queue.DeclareOk declared = channel.queueDeclarePassive(queue); // 404 if not declared yet
+            assertEquals(1, declared.getConsumerCount(), "the consumer is registered");
+        } finally {
+            try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+                channel.queueDelete(queue);
+                channel.exchangeDelete(exchange);
+            }
+        }
+    }
+
+    @Test
     void twoInstancesOnOneQueueBuildTheSameReadModels() throws Exception {
         AtomicInteger appliedBySecond = new AtomicInteger();
         ApplyListener counting = new ApplyListener() {

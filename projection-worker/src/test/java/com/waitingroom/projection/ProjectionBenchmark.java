@@ -193,6 +193,19 @@ class ProjectionBenchmark {
             while (lagMillis.size() < total && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            if (lagMillis.size() < total) {
+                // Say where the missing events are instead of only printing a smaller count.
+                long ready = channel.queueDeclarePassive(LAG_QUEUE).getMessageCount();
+                long parked;
+                try (java.sql.Connection db = LocalInfra.connect(ProjectionTestInfra.DATABASE);
+                     var rs = db.createStatement().executeQuery("SELECT count(*) FROM projection.parked_events")) {
+                    rs.next();
+                    parked = rs.getLong(1);
+                }
+                System.out.printf("BENCH lag phase INCOMPLETE after 30 s: %d of %d applied; broker queue ready %d,"
+                                + " parked %d, consumer subscribed %s%n", lagMillis.size(), total, ready, parked,
+                        consumer.isConsuming());
+            }
         } finally {
             try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
                 channel.queueDelete(LAG_QUEUE);

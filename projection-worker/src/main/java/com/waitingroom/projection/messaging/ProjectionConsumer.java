@@ -81,7 +81,10 @@ public final class ProjectionConsumer implements AutoCloseable {
     private final AtomicLong subscription = new AtomicLong();
     private volatile boolean running;
     /** Set when the consume channel is gone for good (closed by the broker or by us, or cancelled). */
-    private volatile boolean subscriptionLost;
+    // True until subscribe() has declared and bound the queue and registered the consumer: before
+    // that, "consuming" (readiness, and callers that publish once it is true) would be a lie, and
+    // events published to the exchange before the binding exists are routed nowhere.
+    private volatile boolean subscriptionLost = true;
     private volatile Connection connection;
     private volatile Channel consumeChannel;
     private volatile Channel publishChannel;
