@@ -282,7 +282,11 @@ wait "$CONSUMER" || true
 rate_from_db "hot-"
 
 echo "-- 3. latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
+relay_ticks_before=$(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat")
 java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
+relay_ticks=$(( $(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat") - relay_ticks_before ))
+awk -v t="$relay_ticks" -v n=$(( RATE * SECONDS_STEADY )) -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "relay JVM CPU during the latency phase: %.0f us per message (%.0f%% of one core)\n", 1e6 * t / hz / n, 100 * t / hz / (n / '"$RATE"') }'
 curl -fs "http://127.0.0.1:$PORT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
 stop_worker
 echo "== done =="
