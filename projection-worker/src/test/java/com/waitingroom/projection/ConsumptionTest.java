@@ -14,7 +14,6 @@ import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.messaging.ApplyListener;
 import com.waitingroom.projection.messaging.ConsumerLifecycle;
 import com.waitingroom.projection.messaging.ProjectionConsumer;
-import com.waitingroom.projection.store.BatchOutcome;
 import com.waitingroom.projection.store.LiveProjection;
 import com.waitingroom.testsupport.LocalInfra;
 import io.quarkus.test.junit.QuarkusTest;
@@ -193,19 +192,7 @@ class ConsumptionTest {
         String exchange = main.exchange() + ".fresh";
         ProjectionConsumer.Settings fresh = new ProjectionConsumer.Settings(main.host(), main.port(), main.username(),
                 main.password(), exchange, queue, main.deadLetterExchange(), 5, 3, main.maxAttempts());
-        try (ProjectionConsumer consumer = new ProjectionConsumer(fresh, projection::apply, new ApplyListener() {
-            @Override
-            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
-            }
-
-            @Override
-            public void deadLettered(String reason) {
-            }
-
-            @Override
-            public void failed(String error) {
-            }
-        }); Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+        try (ProjectionConsumer consumer = new ProjectionConsumer(fresh, projection::apply, (outcome, committedAt) -> { }); Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
             consumer.start();
             // Polled as tightly as a caller would: the first "true" must already be the truth.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -226,19 +213,8 @@ class ConsumptionTest {
     @Test
     void twoInstancesOnOneQueueBuildTheSameReadModels() throws Exception {
         AtomicInteger appliedBySecond = new AtomicInteger();
-        ApplyListener counting = new ApplyListener() {
-            @Override
-            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
-                appliedBySecond.addAndGet(outcome.applied().size());
-            }
-
-            @Override
-            public void deadLettered(String reason) {
-            }
-
-            @Override
-            public void failed(String error) {
-            }
+        ApplyListener counting = (outcome, committedAt) -> {
+            appliedBySecond.addAndGet(outcome.applied().size());
         };
         ProjectionConsumer.Settings main = ConsumerLifecycle.settings(config);
         // Small prefetch/batches so deliveries interleave between the two instances.

@@ -11,7 +11,6 @@ import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.messaging.ApplyListener;
 import com.waitingroom.projection.messaging.ConsumerLifecycle;
 import com.waitingroom.projection.messaging.ProjectionConsumer;
-import com.waitingroom.projection.store.BatchOutcome;
 import com.waitingroom.projection.store.IncomingEvent;
 import com.waitingroom.projection.store.LiveProjection;
 import com.waitingroom.testsupport.LocalInfra;
@@ -94,20 +93,9 @@ class ProjectionBenchmark {
         }
         AtomicLong applied = new AtomicLong();
         AtomicLong finishedAt = new AtomicLong();
-        ApplyListener counting = new ApplyListener() {
-            @Override
-            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
-                if (applied.addAndGet(outcome.applied().size()) >= total) {
-                    finishedAt.compareAndSet(0, System.nanoTime());
-                }
-            }
-
-            @Override
-            public void deadLettered(String reason) {
-            }
-
-            @Override
-            public void failed(String error) {
+        ApplyListener counting = (outcome, committedAt) -> {
+            if (applied.addAndGet(outcome.applied().size()) >= total) {
+                finishedAt.compareAndSet(0, System.nanoTime());
             }
         };
         ProjectionConsumer.Settings settings = directSettings("projection-bench.unused", backlogQueue);
@@ -136,20 +124,9 @@ class ProjectionBenchmark {
             streams.add(new TestEvents.Stream(TestEvents.newQueueId("benchlag")));
         }
         List<Long> lagMillis = Collections.synchronizedList(new ArrayList<>());
-        ApplyListener lagRecorder = new ApplyListener() {
-            @Override
-            public void batchCommitted(BatchOutcome outcome, Instant committedAt) {
-                for (IncomingEvent event : outcome.applied()) {
-                    lagMillis.add(committedAt.toEpochMilli() - event.publishedAt().toEpochMilli());
-                }
-            }
-
-            @Override
-            public void deadLettered(String reason) {
-            }
-
-            @Override
-            public void failed(String error) {
+        ApplyListener lagRecorder = (outcome, committedAt) -> {
+            for (IncomingEvent event : outcome.applied()) {
+                lagMillis.add(committedAt.toEpochMilli() - event.publishedAt().toEpochMilli());
             }
         };
         long total = (long) rate * seconds;

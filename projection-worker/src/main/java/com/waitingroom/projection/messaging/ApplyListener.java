@@ -4,12 +4,15 @@ import com.waitingroom.projection.store.BatchOutcome;
 
 import java.time.Instant;
 
-/** Observes the consumer for metrics and readiness. */
+/** Observes the consumer for metrics and readiness; an observer of commits only can be a lambda. */
+@FunctionalInterface
 public interface ApplyListener {
 
     void batchCommitted(BatchOutcome outcome, Instant committedAt);
 
-    void deadLettered(String reason);
+    default void deadLettered(String reason) {
+    }
 
-    void failed(String error);
+    default void failed(String error) {
+    }
 }
