@@ -2,7 +2,9 @@
 # Benchmark of event-ingest-service on loopback: single-event POSTs and 500-event batches driven by
 # wrk, then the rows really in PostgreSQL compared with the events acknowledged (201).
 # Also prints the HTTP ceiling (requests/s of a GET that no handler serves) and the CPU each
-# acknowledged event cost in the service's JVM and in its PostgreSQL backends.
+# acknowledged event cost in the service's JVM and in its PostgreSQL backends, and the storage
+# floor: PostgreSQL CPU per row for a COPY of 200,000 rows into the same table (no HTTP, JSON or
+# JVM at all), i.e. the most events/s this schema could take on this machine's cores.
 # Targets: single-event >= 20,000 events/s, batches of 500 >= 200,000 events/s, 0 missing.
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
@@ -140,6 +142,20 @@ flush_stats=$(awk '/^ingest_batch_size_sum/ {bs=$2} /^ingest_batch_size_count/ {
 # SIGTERM: the service drains whatever is still queued before exiting.
 kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""
 
+# Storage floor: one COPY (PostgreSQL's cheapest way in) of rows shaped like the batch phase's.
+echo "storage floor phase: COPY of 200,000 rows into ingest_events..."
+awk -v now="$NOW" -v svc="bench-floor-$RUN_ID" 'BEGIN { srand(1); for (i = 1; i <= 200000; i++)
+  printf "%08x-%04x-7%03x-8%03x-%06x%06x\t%s\t%s\tqueue event %d\t{\"n\": %d}\n", int(rand() * 4294967295),
+    int(rand() * 65535), int(rand() * 4095), int(rand() * 4095), int(rand() * 16777215), i, now, svc, i, i }' > "$WORK/floor.tsv"
+floor_ticks=$(PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -At <<SQL | awk '/^ticks/ {d = $2 - d} END {print d}'
+SELECT pg_backend_pid() AS pid \gset
+\setenv BACKEND_PID :pid
+\! awk '{print "ticks", \$14 + \$15}' /proc/\$BACKEND_PID/stat
+\copy ingest_events (event_id, ts, service, message, metadata) FROM '$WORK/floor.tsv'
+\! awk '{print "ticks", \$14 + \$15}' /proc/\$BACKEND_PID/stat
+SQL
+)
+
 single_acked=$(field "$single" acked); single_secs=$(field "$single" seconds)
 batch_acked_requests=$(field "$batch" acked); batch_secs=$(field "$batch" seconds)
 batch_acked=$((batch_acked_requests * 500))
@@ -161,6 +177,8 @@ per_event_cpu() { # result acknowledged-events
     'BEGIN { if (e > 0) printf "JVM %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'
 }
 echo "CPU per event: single $(per_event_cpu "$single" "$single_acked"); batch $(per_event_cpu "$batch" "$batch_acked")"
+awk -v t="$floor_ticks" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN { us = 1e6 * t / hz / 200000;
+  if (us > 0) printf "storage floor: PostgreSQL alone %.1f us CPU per row (COPY) -> at most %.0f events/s on %d cores with nothing else running\n", us, cores * 1e6 / us, cores }'
 echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows, missing $missing_single"
 echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
 echo "group commit : $flush_stats"
