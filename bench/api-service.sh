@@ -69,52 +69,6 @@ HTTP_PORT=$PORT PG_DB=$DB PG_POOL_SIZE=${PG_POOL_SIZE:-16} \
 APP_PID=$!
 wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$APP_PID" "$WORK/app.log"
 
-cat >"$WORK/checkin.lua" <<'LUA'
--- Each request checks a new patient into one of many queues (implicitly created, capacity 100).
--- With a rate, each thread sends on a fixed schedule (rate / threads per second): a connection
--- that comes back waits for the thread's next slot; a late thread does not burst to catch up.
-local ffi = require("ffi")
-ffi.cdef[[ struct bench_timespec { long tv_sec; long tv_nsec; };
-           int clock_gettime(int clock, struct bench_timespec *now); ]]
-local clock = ffi.new("struct bench_timespec")
-local function now_ms()
-  ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
-  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
-end
-local thread_counter = 0
-function setup(thread)
-  thread_counter = thread_counter + 1
-  thread:set("tid", thread_counter)
-end
-function init(args)
-  prefix = args[1]; queues = tonumber(args[2]); rate = tonumber(args[3] or "0")
-  interval = rate > 0 and tonumber(args[4]) * 1000 / rate or 0 -- ms between this thread's sends
-  next_slot = now_ms()
-  sent = 0
-  math.randomseed(os.time() + tid)
-end
-function delay()
-  if interval == 0 then return 0 end
-  local now = now_ms()
-  next_slot = math.max(next_slot + interval, now)
-  return math.floor(next_slot - now)
-end
-function request()
-  sent = sent + 1
-  local body = '{"patientId":"B' .. tid .. '-' .. sent .. '","patientName":"Bench","priority":"Medium",'
-            .. '"consultationType":"General","notes":null,"age":null,"pregnant":false}'
-  return wrk.format("POST", "/api/waiting-rooms/" .. prefix .. "-" .. math.random(queues) .. "/check-ins",
-                    {["Content-Type"] = "application/json"}, body)
-end
-function done(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  io.write(string.format("  check-ins/s: %.0f  (requests %d, non-2xx %d, socket errors %d)\n",
-    summary.requests / seconds, summary.requests, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-  io.write(string.format("  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
-end
-LUA
 
 WRK_THREADS=2
 RUN=$(date +%s)
@@ -122,7 +76,7 @@ RUN=$(date +%s)
 run() {
   local jvm0 pg0 jvm1 pg1 checkins
   jvm0=$(cpu_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
-  wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" \
+  wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" \
     -- "$1$RUN" "$QUEUES" "$3" "$WRK_THREADS" | grep -E "check-ins/s|latency ms"
   jvm1=$(cpu_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
   checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
@@ -134,7 +88,7 @@ PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
 
 echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
 echo "warm-up (8 s)"
-wrk -t2 -c16 -d8s -s "$WORK/checkin.lua" "http://127.0.0.1:$PORT" -- "w$RUN" "$QUEUES" 0 "$WRK_THREADS" >/dev/null
+wrk -t2 -c16 -d8s -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" -- "w$RUN" "$QUEUES" 0 "$WRK_THREADS" >/dev/null
 echo "1) max throughput, api alone (no relay: writers never notify): $CONNECTIONS connections"
 run t "$CONNECTIONS" 0
 echo "2) paced at ${TARGET_RATE}/s, api alone: $PACED_CONNECTIONS connections"

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the command path: check-in (api-service, events + outbox in one commit)
+# -> outbox-worker (LISTEN/NOTIFY, confirms) -> RabbitMQ -> projection-worker -> read-model row.
+# Starts the three packaged services on loopback against a fresh database, warms them up, drives
+# paced check-ins with wrk and prints, for the events of the paced run only:
+#   - lag from the command to the read model: event occurred-at (stamped by the api while handling
+#     the command, just before its commit) -> applied_at (written in the projection's transaction,
+#     just before its commit), p50/p95/p99/max, split into outbox -> publish and publish -> apply;
+#   - events stored in the event store vs applied by the projection (must be equal);
+#   - CPU milliseconds per event of each process (the three JVMs, PostgreSQL, RabbitMQ, the rest),
+#     from /proc over the paced run: where the cores go when they are the limit.
+# Target (issue #6): p99 < 50 ms at 1,000 events/s. Each check-in is one event, plus one
+# WaitingQueueCreated per queue on its first check-in. Bounded: about 2 minutes plus builds.
+# Usage: bench/end-to-end.sh [rate=1000] [seconds=15]
+# Env: PG_HOST PG_PORT, PG_ADMIN_USER (postgres), BENCH_DB (waitingroom_e2e_bench, dropped and created
+#      at every run), BENCH_QUEUES (2000 waiting rooms), JAVA_OPTS (-Xmx384m per service).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RATE=${1:-1000}
+SECONDS_PER_RUN=${2:-15}
+DB=${BENCH_DB:-waitingroom_e2e_bench}
+QUEUES=${BENCH_QUEUES:-2000}
+PG_HOST=${PG_HOST:-127.0.0.1}
+PG_PORT=${PG_PORT:-5432}
+PG_ADMIN_USER=${PG_ADMIN_USER:-postgres}
+API_PORT=18180
+OUTBOX_PORT=18181
+PROJECTION_PORT=18182
+EXCHANGE=bench.e2e.events
+QUEUE=bench.e2e.read-models
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" -At "$@"; }
+psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ADMIN_USER" -d postgres -q "$@"; }
+
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }; }
+for module in api-service outbox-worker projection-worker; do
+  [ -f "$module/target/quarkus-app/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl "$module" -am package -DskipTests
+done
+
+# A fresh database and queue every run, so figures do not depend on what earlier runs left.
+psql_admin -c "DROP DATABASE IF EXISTS \"$DB\"" -c "CREATE DATABASE \"$DB\" OWNER waitingroom"
+rabbitmqctl -q delete_queue "$QUEUE" >/dev/null 2>&1 || true
+
+start_service() { # module port
+  PG_DB=$DB HTTP_PORT=$2 EVENTS_EXCHANGE=$EXCHANGE PROJECTION_QUEUE=$QUEUE \
+    DEAD_LETTER_EXCHANGE=$EXCHANGE.dlx java ${JAVA_OPTS:--Xmx384m} -jar "$1/target/quarkus-app/quarkus-run.jar" \
+    >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  local pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -40 "$WORK/$1.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "$1 not ready" >&2; tail -40 "$WORK/$1.log"; exit 1
+}
+# The api migrates the event store first; the projection's consumer declares and binds its queue
+# before it reports ready, so nothing published afterwards is unroutable.
+start_service api-service $API_PORT
+start_service projection-worker $PROJECTION_PORT
+start_service outbox-worker $OUTBOX_PORT
+
+proc_ticks() { local total=0 pid; for pid in "$@"; do
+  total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
+# api relay projection postgres rabbitmq machine-busy, in clock ticks
+cpu_snapshot() {
+  echo "$(proc_ticks "${PIDS[0]}") $(proc_ticks "${PIDS[2]}") $(proc_ticks "${PIDS[1]}")" \
+       "$(proc_ticks $(pgrep -x postgres || true)) $(proc_ticks $(pgrep -f beam.smp || true))" \
+       "$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)"
+}
+
+RUN=$(date +%s)
+WRK_THREADS=2
+CONNECTIONS=$(( RATE / 10 > 16 ? RATE / 10 : 16 ))
+echo "end-to-end benchmark: $(nproc) cores shared by 3 services, PostgreSQL, RabbitMQ and wrk; $QUEUES waiting rooms"
+echo "warm-up: 8 s at $(( RATE / 2 )) check-ins/s"
+wrk -t$WRK_THREADS -c"$CONNECTIONS" -d8s -s bench/lib/checkin.lua "http://127.0.0.1:$API_PORT" \
+  -- "w$RUN" "$QUEUES" "$(( RATE / 2 ))" "$WRK_THREADS" >/dev/null
+sleep 2
+echo "paced run: ${SECONDS_PER_RUN} s at $RATE check-ins/s ($CONNECTIONS connections)"
+cpu_before=$(cpu_snapshot)
+wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$API_PORT" \
+  -- "e$RUN" "$QUEUES" "$RATE" "$WRK_THREADS" | grep -E "check-ins/s|latency ms" | sed 's/^  /  api: /'
+
+cpu_after=$(cpu_snapshot)
+
+stored() { psql_db -c "SELECT count(*) FROM events WHERE aggregate_id LIKE 'e$RUN-%'"; }
+applied() { psql_db -c "SELECT count(*) FROM projection.applied_events WHERE aggregate_id LIKE 'e$RUN-%'"; }
+for _ in $(seq 1 60); do
+  [ "$(applied)" -ge "$(stored)" ] && break
+  sleep 0.5
+done
+
+percentiles() { # interval expression
+  psql_db -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+      round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+      round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1), round(max(ms)::numeric, 1)
+    FROM (SELECT extract(epoch FROM $1) * 1000 AS ms FROM projection.applied_events
+          WHERE aggregate_id LIKE 'e$RUN-%' AND published_at IS NOT NULL) lag" |
+    awk '{ printf "p50 %s  p95 %s  p99 %s  max %s ms\n", $1, $2, $3, $4 }'
+}
+echo
+echo "== end-to-end, events of the paced run =="
+echo "command -> read model : $(percentiles "applied_at - occurred_at")   (target p99 < 50 ms at 1,000/s)"
+echo "  outbox -> published : $(percentiles "published_at - occurred_at")"
+echo "  published -> applied: $(percentiles "applied_at - published_at")"
+stored_events=$(stored); applied_events=$(applied)
+echo "events stored $stored_events, applied by the projection $applied_events, missing $(( stored_events - applied_events ))"
+awk -v before="$cpu_before" -v after="$cpu_after" -v n="$stored_events" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+  split(before, b, " "); split(after, a, " "); for (i = 1; i <= 6; i++) d[i] = (a[i] - b[i]) * 1000 / hz / n
+  printf "CPU ms per event over the paced run: api %.2f, relay %.2f, projection %.2f, PostgreSQL %.2f, RabbitMQ %.2f, rest (wrk, OS) %.2f; all %.2f\n",
+    d[1], d[2], d[3], d[4], d[5], d[6] - d[1] - d[2] - d[3] - d[4] - d[5], d[6] }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$applied_events" -ge "$stored_events" ]
