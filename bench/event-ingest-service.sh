@@ -42,7 +42,7 @@ if ! command -v wrk >/dev/null; then
 fi
 if [[ ! -f "$JAR" ]]; then
   echo "building the service..."
-  (cd "$ROOT" && mvn -B -ntp -q -o -pl event-ingest-service package -DskipTests)
+  (cd "$ROOT" && mvn -B -ntp -q -o -pl event-ingest-service -am package -DskipTests)
 fi
 
 psql_count() {

@@ -14,8 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -24,6 +22,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.waitingroom.kernel.EventIds;
 
 /**
  * Turns a request body (one JSON object, a JSON array or NDJSON lines) into validated events.
@@ -380,15 +379,11 @@ public final class EventParser {
     }
 
     /**
-     * Time-ordered (version 7) UUID: 48 bits of epoch millis, then random bits from the thread-local
-     * generator (free of SecureRandom contention). Ids that grow with time keep the inserts into the
-     * (ts, event_id) and (service, ts, event_id) indexes at their right edge, which stays in shared
+     * A time-ordered (version 7) UUID from the kernel: ids that grow with time keep the inserts into
+     * the (ts, event_id) and (service, ts, event_id) indexes at their right edge, which stays in shared
      * buffers, instead of scattering them over the whole index when many events share a timestamp.
      */
     static String newEventId(Instant now) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long most = (now.toEpochMilli() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
-        long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-        return new UUID(most, least).toString();
+        return EventIds.newId(now).toString();
     }
 }
