@@ -14,6 +14,7 @@
 # APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
 
 PORT=${BENCH_PORT:-18080}
 RELAY_PORT=${BENCH_RELAY_PORT:-18091}
@@ -36,20 +37,8 @@ cleanup() { stop "$RELAY_PID"; stop "$APP_PID"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U waitingroom -d "$DB" "$@"; }
-wait_ready() { # url pid log
-  for _ in $(seq 1 120); do
-    curl -fs "$1" >/dev/null 2>&1 && return 0
-    kill -0 "$2" 2>/dev/null || { cat "$3"; exit 1; }
-    sleep 0.5
-  done
-  echo "not ready: $1" >&2; exit 1
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_backend_ticks() {
-  local total=0 pid
-  for pid in $(pgrep -f "postgres: .* $DB " || true); do total=$((total + $(cpu_ticks "$pid"))); done
-  echo "$total"
-}
+# PostgreSQL backends connected to the bench database
+pg_backend_ticks() { proc_ticks $(pgrep -f "postgres: .* $DB " || true); }
 
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }; }
 [ -f "$APP_DIR/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl api-service package -DskipTests
@@ -75,10 +64,10 @@ RUN=$(date +%s)
 # run <label> <connections> <rate, 0 = as fast as possible>
 run() {
   local jvm0 pg0 jvm1 pg1 checkins
-  jvm0=$(cpu_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
+  jvm0=$(proc_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
   wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" \
     -- "$1$RUN" "$QUEUES" "$3" "$WRK_THREADS" | grep -E "check-ins/s|latency ms"
-  jvm1=$(cpu_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
+  jvm1=$(proc_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
   checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
   [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v p=$((pg1 - pg0)) -v n="$checkins" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "  CPU ms per check-in: service JVM %.3f, PostgreSQL backends %.3f\n", j * 1000 / hz / n, p * 1000 / hz / n }'

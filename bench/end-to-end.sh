@@ -16,6 +16,7 @@
 #      at every run), BENCH_QUEUES (2000 waiting rooms), JAVA_OPTS (-Xmx384m per service).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
 
 RATE=${1:-1000}
 SECONDS_PER_RUN=${2:-15}
@@ -55,13 +56,7 @@ start_service() { # module port
     DEAD_LETTER_EXCHANGE=$EXCHANGE.dlx java ${JAVA_OPTS:--Xmx384m} -jar "$1/target/quarkus-app/quarkus-run.jar" \
     >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
-  local pid=$!
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$2/q/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || { tail -40 "$WORK/$1.log"; exit 1; }
-    sleep 0.5
-  done
-  echo "$1 not ready" >&2; tail -40 "$WORK/$1.log"; exit 1
+  wait_ready "http://127.0.0.1:$2/q/health/ready" "$!" "$WORK/$1.log"
 }
 # The api migrates the event store first; the projection's consumer declares and binds its queue
 # before it reports ready, so nothing published afterwards is unroutable.
@@ -69,8 +64,6 @@ start_service api-service $API_PORT
 start_service projection-worker $PROJECTION_PORT
 start_service outbox-worker $OUTBOX_PORT
 
-proc_ticks() { local total=0 pid; for pid in "$@"; do
-  total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
 # api relay projection postgres rabbitmq machine-busy, in clock ticks
 cpu_snapshot() {
   echo "$(proc_ticks "${PIDS[0]}") $(proc_ticks "${PIDS[2]}") $(proc_ticks "${PIDS[1]}")" \
