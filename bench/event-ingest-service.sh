@@ -24,6 +24,7 @@ SINGLE_CONNECTIONS="${SINGLE_CONNECTIONS:-512}"
 BATCH_CONNECTIONS="${BATCH_CONNECTIONS:-32}"
 WRK_THREADS="${WRK_THREADS:-2}"
 RUN_ID="$(date +%s)"
+source "$ROOT/bench/lib/common.sh"
 WORK="$(mktemp -d)"
 SERVICE_PID=""
 
@@ -57,22 +58,14 @@ psql_admin -qc "DROP DATABASE IF EXISTS \"$PG_DB\"" -c "CREATE DATABASE \"$PG_DB
 
 # CPU ticks (user + system) used so far by the service's JVM and by the PostgreSQL backends serving it.
 cpu_ticks() {
-  local pg=0 pid
-  for pid in $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"); do
-    pg=$((pg + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "jvm_ticks=$(awk '{print $14 + $15}' "/proc/$SERVICE_PID/stat") pg_ticks=$pg"
+  echo "jvm_ticks=$(proc_ticks "$SERVICE_PID")" \
+       "pg_ticks=$(proc_ticks $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"))"
 }
 
 echo "starting the service on 127.0.0.1:$PORT (database $PG_DB)..."
 HTTP_PORT="$PORT" java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then cat "$WORK/service.log"; exit 1; fi
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null
+wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$SERVICE_PID" "$WORK/service.log"
 
 NOW="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
 SINGLE_SERVICE="bench-single-$RUN_ID"

@@ -17,6 +17,7 @@
 # and any OUTBOX_* setting of the worker (e.g. OUTBOX_WORKERS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/common.sh
 
 ROWS=${ROWS:-200000}
 HOT_ROWS=${HOT_ROWS:-20000}
@@ -220,11 +221,7 @@ start_worker() { # $1 = relay enabled
   QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
     java ${WORKER_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  echo "worker did not become ready"; tail -20 "$WORK/worker.log"; exit 1
+  wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$WORKER_PID" "$WORK/worker.log"
 }
 stop_worker() { [[ -n "${KEEP_LOG:-}" ]] && cp "$WORK/worker.log" "$KEEP_LOG"; kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
 wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
@@ -282,9 +279,9 @@ wait "$CONSUMER" || true
 rate_from_db "hot-"
 
 echo "-- 3. latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
-relay_ticks_before=$(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat")
+relay_ticks_before=$(proc_ticks "$WORKER_PID")
 java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
-relay_ticks=$(( $(awk '{print $14 + $15}' "/proc/$WORKER_PID/stat") - relay_ticks_before ))
+relay_ticks=$(( $(proc_ticks "$WORKER_PID") - relay_ticks_before ))
 awk -v t="$relay_ticks" -v n=$(( RATE * SECONDS_STEADY )) -v hz="$(getconf CLK_TCK)" \
   'BEGIN { printf "relay JVM CPU during the latency phase: %.0f us per message (%.0f%% of one core)\n", 1e6 * t / hz / n, 100 * t / hz / (n / '"$RATE"') }'
 curl -fs "http://127.0.0.1:$PORT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
