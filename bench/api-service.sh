@@ -11,6 +11,11 @@
 # Prints check-ins/s, p50/p90/p99, CPU milliseconds per check-in (service JVM; PostgreSQL backends
 # connected to the bench database, the relay's included in 3-4)
 # and the mean commands per commit. Bounded: about 4 x BENCH_SECONDS + warm-ups + start-ups.
+# Steady state: a BENCH_WARMUP_SECONDS warm-up at full load first (right after an 8 s warm-up the
+# JVM still spent 0.86-0.94 ms of CPU per check-in, C2 compiling on the same 2 cores, against
+# 0.33-0.37 ms once warm), and a CHECKPOINT before every run, so that no run pays for the WAL the
+# previous one wrote. The paced runs also print how late a sleeping thread wakes up meanwhile
+# (bench/lib/wakeup_jitter.py): the machine's own floor under any latency tail.
 # APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +25,7 @@ PORT=${BENCH_PORT:-18080}
 RELAY_PORT=${BENCH_RELAY_PORT:-18091}
 DB=${BENCH_DB:-waitingroom_api_bench}
 SECONDS_PER_RUN=${BENCH_SECONDS:-15}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-25}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 QUEUES=${BENCH_QUEUES:-2000}
 TARGET_RATE=${TARGET_RATE:-1000}
@@ -63,10 +69,15 @@ WRK_THREADS=2
 RUN=$(date +%s)
 # run <label> <connections> <rate, 0 = as fast as possible>
 run() {
-  local jvm0 pg0 jvm1 pg1 checkins
+  local jvm0 pg0 jvm1 pg1 checkins jitter=""
+  psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc CHECKPOINT
+  if [ "$3" != 0 ]; then
+    python3 bench/lib/wakeup_jitter.py "$SECONDS_PER_RUN" >"$WORK/jitter" & jitter=$!
+  fi
   jvm0=$(proc_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
   wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" \
     -- "$1$RUN" "$QUEUES" "$3" "$WRK_THREADS" | grep -E "check-ins/s|latency ms"
+  if [ -n "$jitter" ]; then wait "$jitter"; cat "$WORK/jitter"; fi
   jvm1=$(proc_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
   checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
   [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v p=$((pg1 - pg0)) -v n="$checkins" -v hz="$(getconf CLK_TCK)" \
@@ -76,13 +87,17 @@ run() {
 PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
 
 echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
-echo "warm-up (8 s)"
-wrk -t2 -c16 -d8s -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" -- "w$RUN" "$QUEUES" 0 "$WRK_THREADS" >/dev/null
+echo "warm-up (${WARMUP_SECONDS} s at full load, not measured)"
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" -- "w$RUN" $((QUEUES * 4)) 0 "$WRK_THREADS" >/dev/null # more queues: none fills up
 echo "1) max throughput, api alone (no relay: writers never notify): $CONNECTIONS connections"
 run t "$CONNECTIONS" 0
 echo "2) paced at ${TARGET_RATE}/s, api alone: $PACED_CONNECTIONS connections"
 run p "$PACED_CONNECTIONS" "$TARGET_RATE"
+psql_db -Atc "SELECT '   runs 1-2 stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
 if [ "$WITH_RELAY" = 1 ]; then
+  # The relay starts on an empty outbox: otherwise runs 3-4 would measure it draining the
+  # warm-up's and runs 1-2's few hundred thousand rows.
+  psql_db -qc "TRUNCATE outbox"
   HTTP_PORT=$RELAY_PORT PG_DB=$DB EVENTS_EXCHANGE=$RELAY_EXCHANGE \
     java -Xmx512m -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
   RELAY_PID=$!
@@ -91,11 +106,15 @@ if [ "$WITH_RELAY" = 1 ]; then
   run r "$CONNECTIONS" 0
   echo "4) paced at ${TARGET_RATE}/s with the outbox-worker relaying"
   run s "$PACED_CONNECTIONS" "$TARGET_RATE"
-  psql_db -Atc "SELECT '   outbox after the relay runs: ' || count(*) FILTER (WHERE status = 'dispatched') || ' dispatched, '
-                || count(*) FILTER (WHERE status = 'pending') || ' pending' FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-'"
+  for _ in $(seq 60); do
+    [ "$(psql_db -Atc "SELECT count(*) FROM outbox WHERE status <> 'dispatched'")" = 0 ] && break
+    sleep 1
+  done
+  psql_db -Atc "SELECT '   runs 3-4 stored: ' || (SELECT count(*) FROM events WHERE aggregate_id ~ '^[rs]$RUN-') || ' events, '
+                || count(*) || ' outbox rows, ' || count(*) FILTER (WHERE status = 'dispatched') || ' dispatched by the relay'
+                FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-'"
 fi
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 curl -fs "http://127.0.0.1:$PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}
   END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average; version conflicts: %d\n",
        v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"], v["api_append_version_conflicts_total"]}' || true
-psql_db -Atc "SELECT 'stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
