@@ -6,6 +6,7 @@
 # command commit -> applied (that needs the event store + outbox and a running outbox-worker).
 # Bounded: about 1-2 minutes plus the build.
 # Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
+# (the throughput pass runs twice: the first, unmeasured, warms the JIT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-30000}
