@@ -15,8 +15,9 @@
 # JVM still spent 0.86-0.94 ms of CPU per check-in, C2 compiling on the same 2 cores, against
 # 0.33-0.37 ms once warm), and a CHECKPOINT before every run, so that no run pays for the WAL the
 # previous one wrote; paced runs start BENCH_SETTLE_SECONDS (5) after it, once the burst of
-# full-page writes that follows any checkpoint is over (its latency is printed apart). The paced runs also print how late a sleeping thread wakes up meanwhile
-# (bench/lib/wakeup_jitter.py): the machine's own floor under any latency tail.
+# full-page writes that follows any checkpoint is over (its latency is printed apart). The paced
+# runs also print how late a sleeping thread wakes up meanwhile (bench/lib/wakeup_jitter.py): the
+# machine's own floor under any latency tail.
 # APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +101,7 @@ echo "1) max throughput, api alone (no relay: writers never notify): $CONNECTION
 run t "$CONNECTIONS" 0
 echo "2) paced at ${TARGET_RATE}/s, api alone: $PACED_CONNECTIONS connections"
 run p "$PACED_CONNECTIONS" "$TARGET_RATE"
-psql_db -Atc "SELECT '   runs 1-2 stored: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
+psql_db -Atc "SELECT '   stored by the warm-up and runs 1-2: ' || (SELECT count(*) FROM events) || ' events, ' || (SELECT count(*) FROM outbox) || ' outbox rows'"
 if [ "$WITH_RELAY" = 1 ]; then
   # The relay starts on an empty outbox: otherwise runs 3-4 would measure it draining the
   # warm-up's and runs 1-2's few hundred thousand rows.

@@ -72,6 +72,16 @@ cpu_snapshot() {
        "$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)"
 }
 
+# Events of the queues named <prefix>-*: stored by the api, applied by the projection.
+stored() { psql_db -c "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1-%'"; }
+applied() { psql_db -c "SELECT count(*) FROM projection.applied_events WHERE aggregate_id LIKE '$1-%'"; }
+wait_applied() { # <prefix> <at most seconds>
+  for _ in $(seq 1 $(( $2 * 2 ))); do
+    [ "$(applied "$1")" -ge "$(stored "$1")" ] && return 0
+    sleep 0.5
+  done
+}
+
 RUN=$(date +%s)
 WRK_THREADS=2
 CONNECTIONS=$(( RATE / 10 > 16 ? RATE / 10 : 16 ))
@@ -81,11 +91,8 @@ echo "end-to-end benchmark: $(nproc) cores shared by 3 services, PostgreSQL, Rab
 echo "warm-up: ${WARMUP_SECONDS} s at $RATE check-ins/s, then until the projection has caught up, then a CHECKPOINT"
 wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/lib/checkin.lua "http://127.0.0.1:$API_PORT" \
   -- "w$RUN" "$QUEUES" "$RATE" "$WRK_THREADS" >/dev/null
-for _ in $(seq 1 120); do
-  [ "$(psql_db -c "SELECT (SELECT count(*) FROM projection.applied_events) >= (SELECT count(*) FROM events)")" = t ] && break
-  sleep 0.5
-done
-psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ADMIN_USER" -qc CHECKPOINT
+wait_applied "w$RUN" 60
+psql_admin -c CHECKPOINT
 echo "paced run: ${SECONDS_PER_RUN} s at $RATE check-ins/s ($CONNECTIONS connections)"
 cpu_before=$(cpu_snapshot)
 wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$API_PORT" \
@@ -93,12 +100,7 @@ wrk -t$WRK_THREADS -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin
 
 cpu_after=$(cpu_snapshot)
 
-stored() { psql_db -c "SELECT count(*) FROM events WHERE aggregate_id LIKE 'e$RUN-%'"; }
-applied() { psql_db -c "SELECT count(*) FROM projection.applied_events WHERE aggregate_id LIKE 'e$RUN-%'"; }
-for _ in $(seq 1 60); do
-  [ "$(applied)" -ge "$(stored)" ] && break
-  sleep 0.5
-done
+wait_applied "e$RUN" 30
 
 percentiles() { # interval expression
   psql_db -F ' ' -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
@@ -113,7 +115,7 @@ echo "== end-to-end, events of the paced run =="
 echo "command -> read model : $(percentiles "applied_at - occurred_at")   (target p99 < 50 ms at 1,000/s)"
 echo "  outbox -> published : $(percentiles "published_at - occurred_at")"
 echo "  published -> applied: $(percentiles "applied_at - published_at")"
-stored_events=$(stored); applied_events=$(applied)
+stored_events=$(stored "e$RUN"); applied_events=$(applied "e$RUN")
 echo "events stored $stored_events, applied by the projection $applied_events, missing $(( stored_events - applied_events ))"
 awk -v before="$cpu_before" -v after="$cpu_after" -v n="$stored_events" -v hz="$(getconf CLK_TCK)" 'BEGIN {
   split(before, b, " "); split(after, a, " "); for (i = 1; i <= 6; i++) d[i] = (a[i] - b[i]) * 1000 / hz / n

@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Event ids: time-ordered UUIDs (RFC 9562 version 7: 48 bits of epoch milliseconds, then random
  * bits). Ids that grow with time land at the right edge of the indexes that hold them (the event
- * store's and outbox's {@code event_id}, the ingest tables' keys), the pages PostgreSQL already has in memory,
- * instead of on a random leaf of an index that outgrows shared buffers. The random bits come from
+ * store's and outbox's {@code event_id}, the ingest tables' keys), the pages PostgreSQL already has
+ * in memory, instead of on a random leaf of an index that outgrows shared buffers. The random bits come from
  * the thread-local generator: event ids must be unique, not unguessable, and
  * {@code UUID.randomUUID()} serialises every writer thread on one SecureRandom.
  */
