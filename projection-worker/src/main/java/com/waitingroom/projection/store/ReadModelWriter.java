@@ -400,7 +400,7 @@ public final class ReadModelWriter {
                 .texts(steps, TrajectoryStep::roomId).texts(steps, TrajectoryStep::deskId)
                 .texts(steps, TrajectoryStep::detail);
         List<Map.Entry<String, Long>> moved = new ArrayList<>(positions.entrySet());
-        bind.texts(moved, Map.Entry::getKey).longs(moved, Map.Entry::getValue);
+        bind.texts(moved, Map.Entry::getKey).longs(moved, Map.Entry::getValue).texts(moved, Map.Entry::getKey);
         if (live) {
             bind.texts(resolvedParked, UUID::toString);
             bind.texts(newlyParked, e -> e.envelope().eventId().toString()).texts(newlyParked, IncomingEvent::aggregateId)
@@ -453,9 +453,11 @@ public final class ReadModelWriter {
                 .append(" occurred_at, state, room_id, desk_id, detail) SELECT * FROM unnest(?::text[], ?::bigint[],")
                 .append(" ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[])")
                 .append(" ON CONFLICT (queue_id, version) DO NOTHING;")
+                // The ANY lets the positions be found by primary key; joined with unnest alone, the
+                // cached generic plan scanned the whole (update-bloated) table on every batch.
                 .append(" UPDATE ").append(schema).append(".stream_positions p SET last_version = k.version,")
                 .append(" updated_at = now() FROM unnest(?::text[], ?::bigint[]) AS k(id, version)")
-                .append(" WHERE p.aggregate_id = k.id AND p.last_version <> k.version;");
+                .append(" WHERE p.aggregate_id = k.id AND p.aggregate_id = ANY(?::text[]) AND p.last_version <> k.version;");
         if (live) {
             sql.append(" DELETE FROM ").append(LIVE_SCHEMA).append(".parked_events WHERE event_id = ANY(?::uuid[]);")
                     .append(" INSERT INTO ").append(LIVE_SCHEMA)
