@@ -82,14 +82,15 @@ run() {
       -- "$1${RUN}x" "$QUEUES" "$3" "$WRK_THREADS" | sed -n 's/^  latency ms: \(.*\)/  (first '"$SETTLE_SECONDS"' s after the checkpoint, not counted: \1)/p'
     python3 bench/lib/wakeup_jitter.py "$SECONDS_PER_RUN" >"$WORK/jitter" & jitter=$!
   fi
-  jvm0=$(proc_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
+  jvm0=$(proc_ticks "$APP_PID"); jit0=$(jit_ticks "$APP_PID"); pg0=$(pg_backend_ticks)
   wrk -t$WRK_THREADS -c"$2" -d"${SECONDS_PER_RUN}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" \
     -- "$1$RUN" "$QUEUES" "$3" "$WRK_THREADS" | grep -E "check-ins/s|latency ms"
   if [ -n "$jitter" ]; then wait "$jitter"; cat "$WORK/jitter"; fi
-  jvm1=$(proc_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
+  jvm1=$(proc_ticks "$APP_PID"); jit1=$(jit_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
   checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
-  [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v p=$((pg1 - pg0)) -v n="$checkins" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "  CPU ms per check-in: service JVM %.3f, PostgreSQL backends %.3f\n", j * 1000 / hz / n, p * 1000 / hz / n }'
+  [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v c=$((jit1 - jit0)) -v p=$((pg1 - pg0)) -v n="$checkins" \
+    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "  CPU ms per check-in: service JVM %.3f (JIT compiler threads %.3f), PostgreSQL backends %.3f\n",
+      j * 1000 / hz / n, c * 1000 / hz / n, p * 1000 / hz / n }'
 }
 # Enough connections that the schedule, not the service time, sets the paced rate.
 PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
