@@ -4,9 +4,9 @@
 # (@QuarkusTest) against the local PostgreSQL (waitingroom_projection_test) and RabbitMQ; both phases
 # use their own bench queues and consumers connected straight to the broker. Not measured here:
 # command commit -> applied (that needs the event store + outbox and a running outbox-worker).
-# Bounded: about 1-2 minutes plus the build.
+# Bounded: about 1.5-3 minutes plus the build.
 # Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
-# (the throughput pass runs twice: the first, unmeasured, warms the JIT)
+# (unmeasured passes of the same backlog run first, until the JIT compilers are nearly idle)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-30000}
