@@ -275,7 +275,7 @@ public final class ReadModelWriter {
      * keys and scanned the whole table on every batch: 7-10 ms per batch at 70,000 patients. The
      * LIMIT keeps the lateral subquery from being flattened back into that join.
      */
-    private static String patientsSelect(String schema) {
+    static String patientsSelect(String schema) {
         return " SELECT p.* FROM unnest(?::text[], ?::text[]) AS k(queue_id, patient_id) CROSS JOIN LATERAL"
                 + " (SELECT queue_id, patient_id, patient_name, priority, priority_level, requested_priority,"
                 + " consultation_type, state, checked_in_at, check_in_version, desk_id, room_id, called_at,"
@@ -453,11 +453,7 @@ public final class ReadModelWriter {
                 .append(" occurred_at, state, room_id, desk_id, detail) SELECT * FROM unnest(?::text[], ?::bigint[],")
                 .append(" ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[])")
                 .append(" ON CONFLICT (queue_id, version) DO NOTHING;")
-                // The ANY lets the positions be found by primary key; joined with unnest alone, the
-                // cached generic plan scanned the whole (update-bloated) table on every batch.
-                .append(" UPDATE ").append(schema).append(".stream_positions p SET last_version = k.version,")
-                .append(" updated_at = now() FROM unnest(?::text[], ?::bigint[]) AS k(id, version)")
-                .append(" WHERE p.aggregate_id = k.id AND p.aggregate_id = ANY(?::text[]) AND p.last_version <> k.version;");
+                .append(positionsUpdate(schema)).append(';');
         if (live) {
             sql.append(" DELETE FROM ").append(LIVE_SCHEMA).append(".parked_events WHERE event_id = ANY(?::uuid[]);")
                     .append(" INSERT INTO ").append(LIVE_SCHEMA)
@@ -470,6 +466,16 @@ public final class ReadModelWriter {
                     .append(" ?::timestamptz[], ?::timestamptz[]) AS u ON CONFLICT (event_id) DO NOTHING;");
         }
         return sql.toString();
+    }
+
+    /**
+     * The ANY lets the positions be found by primary key; joined with unnest alone, the cached
+     * generic plan scanned the whole (update-bloated) table on every batch.
+     */
+    static String positionsUpdate(String schema) {
+        return " UPDATE " + schema + ".stream_positions p SET last_version = k.version, updated_at = now()"
+                + " FROM unnest(?::text[], ?::bigint[]) AS k(id, version)"
+                + " WHERE p.aggregate_id = k.id AND p.aggregate_id = ANY(?::text[]) AND p.last_version <> k.version";
     }
 
     private static String stationsUpsert(String schema, String table, String idColumn) {
