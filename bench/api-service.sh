@@ -72,7 +72,7 @@ WRK_THREADS=2
 RUN=$(date +%s)
 # run <label> <connections> <rate, 0 = as fast as possible>
 run() {
-  local jvm0 pg0 jvm1 pg1 checkins jitter=""
+  local jvm0 jit0 pg0 jvm1 jit1 pg1 checkins jitter=""
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc CHECKPOINT
   if [ "$3" != 0 ]; then
     # Right after a checkpoint every first write to a page logs the whole page (full-page writes):

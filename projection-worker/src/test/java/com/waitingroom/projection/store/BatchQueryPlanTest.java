@@ -51,9 +51,11 @@ class BatchQueryPlanTest {
         StringBuilder plan = new StringBuilder();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false); // EXPLAIN of an UPDATE plans it only; roll back anyway
+            boolean prepared = false;
             try {
                 statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
                 statement.execute("PREPARE " + name + "(" + parameterTypes + ") AS " + numbered);
+                prepared = true;
                 try (ResultSet rs = statement.executeQuery("EXPLAIN EXECUTE " + name + "(" + arguments + ")")) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
@@ -61,7 +63,11 @@ class BatchQueryPlanTest {
                 }
             } finally {
                 connection.rollback();
-                statement.execute("DEALLOCATE " + name);
+                // Prepared statements outlive the transaction; a failed PREPARE left none to drop
+                // (dropping it anyway would hide the PREPARE's own error).
+                if (prepared) {
+                    statement.execute("DEALLOCATE " + name);
+                }
                 connection.setAutoCommit(true);
             }
         }
