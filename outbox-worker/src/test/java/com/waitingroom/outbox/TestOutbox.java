@@ -33,7 +33,7 @@ final class TestOutbox {
 
     static EventEnvelope checkIn(String queueId, long version) {
         PatientCheckedIn event = new PatientCheckedIn(queueId, "patient-" + version, "Patient " + version,
-                Priority.MEDIUM, Priority.MEDIUM, "General", null, 40, false, (int) version);
+                Priority.MEDIUM, Priority.MEDIUM, "General", null, 40, false, (int) version, version, 1);
         return CODEC.wrap(event, UUID.randomUUID(), version, Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 "corr-" + queueId + "-" + version, "cause-" + version, "test");
     }

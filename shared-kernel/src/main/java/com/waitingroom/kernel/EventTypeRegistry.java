@@ -12,6 +12,7 @@ import com.waitingroom.kernel.events.PatientCancelledByPayment;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientLeft;
 import com.waitingroom.kernel.events.PatientPaymentPending;
 import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
@@ -26,17 +27,19 @@ import java.util.Optional;
 /**
  * Maps event-type names (the wire name and routing key) to payload classes and schema versions.
  * A new event type is a new record in {@code events} plus one line in {@link #STANDARD_TYPES}.
+ * Schema 2 of the line-entering events added {@code lineSequence} (and {@code visit} to check-ins),
+ * and made the cashier desk always present; readers accept schema 1 (see {@link LineOrder}).
  */
 public final class EventTypeRegistry {
 
     /** Every event type of the suite, with its current schema version. */
     public static final List<Registration> STANDARD_TYPES = List.of(
             new Registration(WaitingQueueCreated.class, 1),
-            new Registration(PatientCheckedIn.class, 1),
-            new Registration(PatientCalledAtCashier.class, 1),
-            new Registration(PatientPaymentValidated.class, 1),
+            new Registration(PatientCheckedIn.class, 2),
+            new Registration(PatientCalledAtCashier.class, 2),
+            new Registration(PatientPaymentValidated.class, 2),
             new Registration(PatientPaymentPending.class, 1),
-            new Registration(PatientAbsentAtCashier.class, 1),
+            new Registration(PatientAbsentAtCashier.class, 2),
             new Registration(PatientCancelledByPayment.class, 1),
             new Registration(ConsultingRoomActivated.class, 1),
             new Registration(ConsultingRoomDeactivated.class, 1),
@@ -44,8 +47,9 @@ public final class EventTypeRegistry {
             new Registration(PatientCalled.class, 1),
             new Registration(PatientConsultationStarted.class, 1),
             new Registration(PatientAttentionCompleted.class, 1),
-            new Registration(PatientAbsentAtConsultation.class, 1),
-            new Registration(PatientCancelledByAbsence.class, 1));
+            new Registration(PatientAbsentAtConsultation.class, 2),
+            new Registration(PatientCancelledByAbsence.class, 1),
+            new Registration(PatientLeft.class, 1));
 
     private static final EventTypeRegistry STANDARD = new EventTypeRegistry(STANDARD_TYPES);
 

@@ -21,12 +21,13 @@ class EventCodecTest {
     @Test
     void envelopeAndPayloadSurviveARoundTrip() {
         PatientCheckedIn checkedIn = new PatientCheckedIn("Q-1", "P-7", "Ana", Priority.HIGH, Priority.LOW,
-                "General", "fever", 70, false, 3);
+                "General", "fever", 70, false, 3, 7L, 2);
         UUID eventId = UUID.randomUUID();
         EventEnvelope envelope = codec.wrap(checkedIn, eventId, 4, now, "corr-1", "cause-1", "nurse-2");
 
         EventEnvelope decoded = codec.decode(codec.encode(envelope));
 
+        // Equal as values, Long fields included (see CanonicalNumberNodes).
         assertEquals(envelope, decoded);
         assertEquals("PatientCheckedIn", decoded.eventType());
         assertEquals("Q-1", decoded.aggregateId());
@@ -37,19 +38,31 @@ class EventCodecTest {
     }
 
     @Test
+    void longFieldsSurviveARoundTripAsEqualValuesSmallOrLarge() {
+        for (long sequence : new long[]{1L, 5_000_000_000L}) {
+            PatientCheckedIn checkedIn = new PatientCheckedIn("Q-1", "P-7", "Ana", Priority.HIGH, Priority.HIGH,
+                    "General", null, null, false, 1, sequence, 1);
+            EventEnvelope envelope = codec.wrap(checkedIn, UUID.randomUUID(), 1, now, null, null, null);
+            EventEnvelope decoded = codec.decode(codec.encode(envelope));
+            assertEquals(envelope, decoded);
+            assertEquals(checkedIn, codec.payloadOf(decoded));
+        }
+    }
+
+    @Test
     void everyRegisteredTypeIsNamedAfterItsClassAndHasAVersion() {
         for (EventTypeRegistry.Registration registration : EventTypeRegistry.standard().all()) {
             assertEquals(registration.payloadClass().getSimpleName(), registration.eventType());
             assertTrue(registration.schemaVersion() >= 1);
             assertEquals(registration, EventTypeRegistry.standard().require(registration.eventType()));
         }
-        assertEquals(15, EventTypeRegistry.standard().all().size());
+        assertEquals(16, EventTypeRegistry.standard().all().size());
     }
 
     @Test
     void priorityTravelsAsItsDisplayName() {
         String json = codec.encodePayload(new PatientCheckedIn("Q", "P", "N", Priority.URGENT, Priority.URGENT,
-                "General", null, null, false, 1));
+                "General", null, null, false, 1, 1L, 1));
         assertTrue(json.contains("\"priority\":\"Urgent\""), json);
         assertTrue(!json.contains("notes"), "nulls are not written: " + json);
     }

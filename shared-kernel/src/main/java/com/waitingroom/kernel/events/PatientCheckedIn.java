@@ -6,6 +6,9 @@ import com.waitingroom.kernel.Priority;
 /**
  * A patient joined the queue and now waits for the cashier. {@code priority} is the effective
  * priority (already raised for pregnancy or age); {@code requestedPriority} is what was asked for.
+ * {@code lineSequence} places the patient in the cashier line (see {@link com.waitingroom.kernel.LineOrder});
+ * {@code visit} counts this patient's visits to the queue from 1. Both are null in schema-1 events,
+ * whose readers derive them as {@link com.waitingroom.kernel.LineOrder} describes.
  */
 public record PatientCheckedIn(
         String queueId,
@@ -17,5 +20,7 @@ public record PatientCheckedIn(
         String notes,
         Integer age,
         boolean pregnant,
-        int queuePosition) implements DomainEvent {
+        int queuePosition,
+        Long lineSequence,
+        Integer visit) implements DomainEvent {
 }
