@@ -26,6 +26,7 @@ public record CommandResponse(
         Priority priority,
         Priority requestedPriority,
         Integer queuePosition,
+        Integer visit,
         String deskId,
         String roomId,
         Integer paymentAttempts,
@@ -34,12 +35,12 @@ public record CommandResponse(
 
     public static CommandResponse forQueue(WaitingQueue queue, List<DomainEvent> events) {
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), queue.name(),
-                queue.maxCapacity(), null, null, null, null, null, null, null, null, null, null, null);
+                queue.maxCapacity(), null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static CommandResponse forRoom(WaitingQueue queue, List<DomainEvent> events, String roomId) {
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), null, null,
-                null, null, null, null, null, null, null, roomId, null, null, null);
+                null, null, null, null, null, null, null, null, roomId, null, null, null);
     }
 
     public static CommandResponse forPatient(WaitingQueue queue, List<DomainEvent> events, Patient patient) {
@@ -51,7 +52,7 @@ public record CommandResponse(
         }
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), null, null,
                 patient.patientId(), patient.name(), patient.status(), patient.priority(),
-                patient.requestedPriority(), position, patient.deskId(), patient.roomId(),
+                patient.requestedPriority(), position, patient.visit(), patient.deskId(), patient.roomId(),
                 patient.paymentAttempts(), patient.cashierAbsences(), patient.consultationAbsences());
     }
 

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,13 +50,15 @@ public class CommandService {
     private final QueueStateCache cache;
     private final QueueCommandSequencer sequencer;
     private final CommandMetrics metrics;
+    private final Clock clock;
     private final EventCodec codec = EventCodec.standard();
     private final int snapshotEvery;
     private final int maxAttempts;
 
     public CommandService(EventStore store, IdempotencyStore idempotency, QueueStateCache cache,
-                          QueueCommandSequencer sequencer, CommandMetrics metrics, ApiConfig config) {
+                          QueueCommandSequencer sequencer, CommandMetrics metrics, ApiConfig config, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.cache = cache;
         this.sequencer = sequencer;
         this.idempotency = idempotency;
@@ -181,7 +184,7 @@ public class CommandService {
 
     private List<EventEnvelope> envelopes(Context context, List<DomainEvent> events, long before) {
         // PostgreSQL keeps microseconds: truncate so the stored row and the outbox envelope agree.
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<EventEnvelope> envelopes = new ArrayList<>(events.size());
         long version = before;
         for (DomainEvent event : events) {

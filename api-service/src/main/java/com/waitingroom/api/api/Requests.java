@@ -28,6 +28,10 @@ public final class Requests {
         static final CancelByPayment EMPTY = new CancelByPayment(null);
     }
 
+    public record Leave(String reason) {
+        static final Leave EMPTY = new Leave(null);
+    }
+
     public record ClaimNextPatient(String roomId) {
     }
 

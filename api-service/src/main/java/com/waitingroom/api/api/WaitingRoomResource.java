@@ -10,6 +10,7 @@ import com.waitingroom.api.domain.Patient;
 import com.waitingroom.api.domain.WaitingQueue;
 import com.waitingroom.api.store.EventStore;
 import com.waitingroom.kernel.DomainEvent;
+import com.waitingroom.kernel.events.PatientCalledAtCashier;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
@@ -147,7 +148,8 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/cashier/next")
-    @Operation(summary = "Call the next patient to the cashier (highest priority, then earliest check-in)")
+    @Operation(summary = "Cashier desk deskId (default \"main\") calls the next patient of the cashier line "
+            + "(priority, then line sequence); desks work in parallel, one patient each")
     public Uni<Response> callNextAtCashier(@PathParam("queueId") String rawQueueId, byte[] body,
                                            @BeanParam CommandHeaders headers) {
         return commands.execute("CallNextAtCashier", headers, () -> {
@@ -155,11 +157,12 @@ public class WaitingRoomResource {
             JsonNode tree = RequestBodies.tree(body);
             var request = RequestBodies.bind(tree, Requests.CallNextAtCashier.class, Requests.CallNextAtCashier.EMPTY);
             InputRules rules = new InputRules();
-            String deskId = rules.optionalResourceId("deskId", request.deskId());
+            String requestedDesk = rules.optionalResourceId("deskId", request.deskId());
             rules.throwIfInvalid();
+            String deskId = requestedDesk != null ? requestedDesk : PatientCalledAtCashier.DEFAULT_DESK;
             return new Prepared(queueId, "POST " + BASE + queueId + "/cashier/next\n" + tree, queue -> {
                 List<DomainEvent> events = queue.callNextAtCashier(deskId);
-                Patient called = queue.patient(queue.cashierPatientId().orElseThrow()).orElseThrow();
+                Patient called = queue.patient(queue.deskOccupant(deskId).orElseThrow()).orElseThrow();
                 return Decision.ok(events, CommandResponse.forPatient(queue, events, called));
             });
         });
@@ -167,7 +170,8 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/payment")
-    @Operation(summary = "Validate the payment of the patient at the cashier (frees the cashier)")
+    @Operation(summary = "Validate the payment of the patient at a desk or with a pending payment (frees the desk); "
+            + "the patient joins the consultation line")
     public Uni<Response> validatePayment(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
                                          byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("ValidatePayment", queueId, patientId, "payment", body, headers,
@@ -180,7 +184,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/payment/pending")
-    @Operation(summary = "Mark the payment of the patient at the cashier as pending (at most 3 attempts)")
+    @Operation(summary = "Mark the payment as pending (at most 3 attempts); frees the desk at once")
     public Uni<Response> markPaymentPending(@PathParam("queueId") String queueId,
                                             @PathParam("patientId") String patientId,
                                             byte[] body, @BeanParam CommandHeaders headers) {
@@ -213,6 +217,19 @@ public class WaitingRoomResource {
                 JsonNode.class, Json.MAPPER.createObjectNode(), (request, rules) -> WaitingQueue::markAbsentAtCashier);
     }
 
+    @POST
+    @Path("{queueId}/patients/{patientId}/leave")
+    @Operation(summary = "The patient leaves before being attended (any waiting state, not in consultation); "
+            + "frees the desk or room")
+    public Uni<Response> leave(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
+                               byte[] body, @BeanParam CommandHeaders headers) {
+        return patientCommand("Leave", queueId, patientId, "leave", body, headers,
+                Requests.Leave.class, Requests.Leave.EMPTY, (request, rules) -> {
+                    String reason = rules.optionalText("reason", request.reason(), InputRules.FREE_TEXT_MAX);
+                    return (queue, id) -> queue.leave(id, reason);
+                });
+    }
+
     // ------------------------------------------------------------------ consulting rooms
 
     @PUT
@@ -233,7 +250,8 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/attention/next")
-    @Operation(summary = "A free active room claims the next patient waiting for consultation (priority, then FIFO)")
+    @Operation(summary = "A free active room claims the next patient of the consultation line "
+            + "(priority, then line sequence)")
     public Uni<Response> claimNextPatient(@PathParam("queueId") String rawQueueId, byte[] body,
                                           @BeanParam CommandHeaders headers) {
         return commands.execute("ClaimNextPatient", headers, () -> {

@@ -19,6 +19,7 @@ import com.waitingroom.kernel.events.PatientCancelledByPayment;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientLeft;
 import com.waitingroom.kernel.events.PatientPaymentPending;
 import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
@@ -31,10 +32,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PatientCancelledByPayment.class, ConsultingRoomActivated.class, ConsultingRoomDeactivated.class,
         PatientClaimedForAttention.class, PatientCalled.class, PatientConsultationStarted.class,
         PatientAttentionCompleted.class, PatientAbsentAtConsultation.class, PatientCancelledByAbsence.class,
-        QueueSnapshot.class, QueueSnapshot.PatientState.class, QueueSnapshot.RoomState.class,
-        CommandResponse.class, Problem.class, FieldError.class, Views.PatientView.class, Views.QueueView.class,
-        Views.RoomView.class, Requests.CreateQueue.class, Requests.CheckIn.class, Requests.CallNextAtCashier.class,
+        PatientLeft.class, QueueSnapshot.class, QueueSnapshot.PatientState.class, QueueSnapshot.DeskState.class,
+        QueueSnapshot.RoomState.class, CommandResponse.class, Problem.class, FieldError.class,
+        Views.PatientView.class, Views.QueueView.class, Views.DeskView.class, Views.RoomView.class,
+        Requests.CreateQueue.class, Requests.CheckIn.class, Requests.CallNextAtCashier.class,
         Requests.ValidatePayment.class, Requests.MarkPaymentPending.class, Requests.CancelByPayment.class,
-        Requests.ClaimNextPatient.class, Requests.CompleteAttention.class})
+        Requests.Leave.class, Requests.ClaimNextPatient.class, Requests.CompleteAttention.class})
 public class ReflectionRegistrations {
 }

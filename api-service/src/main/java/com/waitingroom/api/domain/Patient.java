@@ -1,8 +1,12 @@
 package com.waitingroom.api.domain;
 
+import com.waitingroom.kernel.LineOrder;
 import com.waitingroom.kernel.Priority;
 
-/** A patient's visit inside one waiting queue. Mutated only by {@link WaitingQueue} when it applies events. */
+/**
+ * A patient's current visit inside one waiting queue (a new check-in after the visit ended replaces
+ * it with the next visit). Mutated only by {@link WaitingQueue} when it applies events.
+ */
 public final class Patient {
 
     private final String patientId;
@@ -13,18 +17,22 @@ public final class Patient {
     private final String notes;
     private final Integer age;
     private final boolean pregnant;
+    /** This patient's visits to the queue, from 1. */
+    private final int visit;
     private final long checkInSequence;
     PatientStatus status;
-    /** Position key inside the line the patient currently waits in (FIFO within a priority). */
+    /** Sequence drawn on entering the current line (see {@link LineOrder}); kept while no longer in a line. */
     long lineSequence;
     int cashierAbsences;
     int paymentAttempts;
     int consultationAbsences;
+    /** The cashier desk the patient is at: set only while AT_CASHIER. */
     String deskId;
+    /** The consulting room holding the patient, or the last one of this visit once it is over. */
     String roomId;
 
     Patient(String patientId, String name, Priority priority, Priority requestedPriority, String consultationType,
-            String notes, Integer age, boolean pregnant, long checkInSequence) {
+            String notes, Integer age, boolean pregnant, int visit, long checkInSequence) {
         this.patientId = patientId;
         this.name = name;
         this.priority = priority;
@@ -33,6 +41,7 @@ public final class Patient {
         this.notes = notes;
         this.age = age;
         this.pregnant = pregnant;
+        this.visit = visit;
         this.checkInSequence = checkInSequence;
         this.status = PatientStatus.WAITING_FOR_CASHIER;
         this.lineSequence = checkInSequence;
@@ -40,7 +49,8 @@ public final class Patient {
 
     static Patient restore(QueueSnapshot.PatientState state) {
         Patient patient = new Patient(state.patientId(), state.name(), state.priority(), state.requestedPriority(),
-                state.consultationType(), state.notes(), state.age(), state.pregnant(), state.checkInSequence());
+                state.consultationType(), state.notes(), state.age(), state.pregnant(), state.visit(),
+                state.checkInSequence());
         patient.status = state.status();
         patient.lineSequence = state.lineSequence();
         patient.cashierAbsences = state.cashierAbsences();
@@ -53,16 +63,13 @@ public final class Patient {
 
     QueueSnapshot.PatientState snapshot() {
         return new QueueSnapshot.PatientState(patientId, name, priority, requestedPriority, consultationType, notes,
-                age, pregnant, checkInSequence, status, lineSequence, cashierAbsences, paymentAttempts,
+                age, pregnant, visit, checkInSequence, status, lineSequence, cashierAbsences, paymentAttempts,
                 consultationAbsences, deskId, roomId);
     }
 
-    /** True when this patient goes before {@code other} in a line: higher priority, then earlier in line. */
-    boolean goesBefore(Patient other) {
-        if (priority.level() != other.priority.level()) {
-            return priority.level() > other.priority.level();
-        }
-        return lineSequence < other.lineSequence;
+    /** True when this patient is served before {@code other} in a line: the kernel's one {@link LineOrder}. */
+    public boolean goesBefore(Patient other) {
+        return LineOrder.compare(priority.level(), lineSequence, other.priority.level(), other.lineSequence) < 0;
     }
 
     public String patientId() {
@@ -95,6 +102,20 @@ public final class Patient {
 
     public boolean pregnant() {
         return pregnant;
+    }
+
+    public int visit() {
+        return visit;
+    }
+
+    /** The sequence drawn at check-in of this visit. */
+    public long checkInSequence() {
+        return checkInSequence;
+    }
+
+    /** The sequence drawn on entering the patient's current (or last) line. */
+    public long lineSequence() {
+        return lineSequence;
     }
 
     public PatientStatus status() {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The whole state of a {@link WaitingQueue} at {@code version}, stored as JSON in the snapshots
- * table. Bump {@link #STATE_SCHEMA} whenever this shape changes: older snapshots are then ignored.
+ * table. Bump {@link #STATE_SCHEMA} whenever this shape changes: older snapshots are then ignored
+ * (the store only loads snapshots of the current schema and replays the stream instead).
  */
 public record QueueSnapshot(
         String queueId,
@@ -14,11 +15,12 @@ public record QueueSnapshot(
         int maxCapacity,
         long version,
         long nextSequence,
-        String cashierPatientId,
+        List<DeskState> busyDesks,
         List<PatientState> patients,
         List<RoomState> rooms) {
 
-    public static final int STATE_SCHEMA = 1;
+    /** 2: parallel cashier desks, visits (schema 1 had a single cashier slot). */
+    public static final int STATE_SCHEMA = 2;
 
     public record PatientState(
             String patientId,
@@ -29,6 +31,7 @@ public record QueueSnapshot(
             String notes,
             Integer age,
             boolean pregnant,
+            int visit,
             long checkInSequence,
             PatientStatus status,
             long lineSequence,
@@ -37,6 +40,10 @@ public record QueueSnapshot(
             int consultationAbsences,
             String deskId,
             String roomId) {
+    }
+
+    /** A busy cashier desk and the patient at it. */
+    public record DeskState(String deskId, String patientId) {
     }
 
     /** An active consulting room and the patient it holds (null when free). */

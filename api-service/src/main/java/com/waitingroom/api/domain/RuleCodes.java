@@ -17,6 +17,7 @@ public final class RuleCodes {
     public static final String PATIENT_NOT_CLAIMED = "PATIENT_NOT_CLAIMED";
     public static final String PATIENT_NOT_CALLED = "PATIENT_NOT_CALLED";
     public static final String PATIENT_NOT_IN_CONSULTATION = "PATIENT_NOT_IN_CONSULTATION";
+    public static final String PATIENT_CANNOT_LEAVE = "PATIENT_CANNOT_LEAVE";
 
     private RuleCodes() {
     }

@@ -13,6 +13,7 @@ import com.waitingroom.kernel.events.PatientCancelledByPayment;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientLeft;
 import com.waitingroom.kernel.events.PatientPaymentPending;
 import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
@@ -20,7 +21,6 @@ import com.waitingroom.kernel.events.WaitingQueueCreated;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +28,9 @@ import java.util.Optional;
 /**
  * The event-sourced waiting queue of one clinic: every command method checks the rules against
  * the current state, then returns the events it decided and applies them to itself, so the
- * caller can read the resulting state. State changes only ever happen in {@link #apply}.
+ * caller can read the resulting state. State changes only ever happen in {@link QueueState#apply}.
+ * Every event that puts a patient in a line carries the sequence it drew from the queue's counter
+ * (kernel {@code LineOrder}), so read models order the lines exactly as this aggregate serves them.
  * Not thread-safe: one instance serves one command.
  */
 public final class WaitingQueue {
@@ -40,125 +42,106 @@ public final class WaitingQueue {
     /** Absences at the consulting room that requeue the patient; the next one cancels the visit. */
     public static final int MAX_CONSULTATION_ABSENCES = 1;
 
-    private final String queueId;
-    private boolean exists;
-    private String name;
-    private int maxCapacity;
-    private long version;
-    private long nextSequence = 1;
-    private String cashierPatientId;
-    private final Map<String, Patient> patients = new LinkedHashMap<>();
-    /** Active rooms only: room id to the patient it holds (null value = free). */
-    private final Map<String, String> activeRooms = new LinkedHashMap<>();
+    private final QueueState state;
 
-    private WaitingQueue(String queueId) {
-        this.queueId = queueId;
+    private WaitingQueue(QueueState state) {
+        this.state = state;
     }
 
     /** A queue with no events yet (it does not exist until a create or a first check-in). */
     public static WaitingQueue empty(String queueId) {
-        return new WaitingQueue(queueId);
+        return new WaitingQueue(new QueueState(queueId));
     }
 
     public static WaitingQueue fromSnapshot(QueueSnapshot snapshot) {
-        WaitingQueue queue = new WaitingQueue(snapshot.queueId());
-        queue.exists = true;
-        queue.name = snapshot.name();
-        queue.maxCapacity = snapshot.maxCapacity();
-        queue.version = snapshot.version();
-        queue.nextSequence = snapshot.nextSequence();
-        queue.cashierPatientId = snapshot.cashierPatientId();
-        for (QueueSnapshot.PatientState state : snapshot.patients()) {
-            queue.patients.put(state.patientId(), Patient.restore(state));
-        }
-        for (QueueSnapshot.RoomState room : snapshot.rooms()) {
-            queue.activeRooms.put(room.roomId(), room.patientId());
-        }
-        return queue;
+        return new WaitingQueue(QueueState.restore(snapshot));
     }
 
     public QueueSnapshot snapshot() {
-        List<QueueSnapshot.PatientState> patientStates = new ArrayList<>(patients.size());
-        for (Patient patient : patients.values()) {
-            patientStates.add(patient.snapshot());
-        }
-        List<QueueSnapshot.RoomState> rooms = new ArrayList<>(activeRooms.size());
-        activeRooms.forEach((roomId, patientId) -> rooms.add(new QueueSnapshot.RoomState(roomId, patientId)));
-        return new QueueSnapshot(queueId, name, maxCapacity, version, nextSequence, cashierPatientId,
-                patientStates, rooms);
+        return state.snapshot();
     }
 
     /** Re-applies a stored event; {@code eventVersion} must follow the current version without a gap. */
     public void replay(DomainEvent event, long eventVersion) {
-        if (eventVersion != version + 1) {
-            throw new IllegalStateException("stream of queue " + queueId + " jumps from version " + version
-                    + " to " + eventVersion);
+        if (eventVersion != state.version + 1) {
+            throw new IllegalStateException("stream of queue " + state.queueId + " jumps from version "
+                    + state.version + " to " + eventVersion);
         }
-        apply(event);
+        state.apply(event);
     }
 
     // ---------------------------------------------------------------- commands
 
     public List<DomainEvent> create(String queueName, int capacity) {
-        if (exists) {
+        if (state.exists) {
             throw new RuleViolationException(RuleCodes.QUEUE_ALREADY_EXISTS,
-                    "waiting queue '" + queueId + "' already exists");
+                    "waiting queue '" + state.queueId + "' already exists");
         }
-        return emit(new WaitingQueueCreated(queueId, queueName, capacity));
+        return emit(new WaitingQueueCreated(state.queueId, queueName, capacity));
     }
 
-    /** Checks a patient in; the first check-in of an unknown queue creates it with the defaults. */
+    /**
+     * Checks a patient in (the first check-in of an unknown queue creates it with the defaults).
+     * A patient whose visit ended may check in again: the next visit.
+     */
     public List<DomainEvent> checkIn(CheckIn command) {
         List<DomainEvent> events = new ArrayList<>(2);
-        if (!exists) {
-            events.addAll(emit(new WaitingQueueCreated(queueId, queueId, DEFAULT_CAPACITY)));
+        if (!state.exists) {
+            events.addAll(emit(new WaitingQueueCreated(state.queueId, state.queueId, DEFAULT_CAPACITY)));
         }
-        Patient existing = patients.get(command.patientId());
+        Patient existing = state.patients.get(command.patientId());
         if (existing != null && existing.status().isActive()) {
             throw new RuleViolationException(RuleCodes.PATIENT_ALREADY_ACTIVE, "patient '" + command.patientId()
-                    + "' is already in waiting queue '" + queueId + "' (" + existing.status() + ")");
+                    + "' is already in waiting queue '" + state.queueId + "' (" + existing.status() + ")");
         }
-        long active = patients.values().stream().filter(p -> p.status().isActive()).count();
-        if (active >= maxCapacity) {
-            throw new RuleViolationException(RuleCodes.QUEUE_AT_CAPACITY, "waiting queue '" + queueId
-                    + "' is full (" + maxCapacity + " active patients)");
+        if (state.activePatientCount() >= state.maxCapacity) {
+            throw new RuleViolationException(RuleCodes.QUEUE_AT_CAPACITY, "waiting queue '" + state.queueId
+                    + "' is full (" + state.maxCapacity + " active patients)");
         }
         var effective = command.effectivePriority();
-        int ahead = (int) patients.values().stream()
+        int ahead = (int) state.patients.values().stream()
                 .filter(p -> p.status() == PatientStatus.WAITING_FOR_CASHIER
                         && p.priority().level() >= effective.level())
                 .count();
-        events.addAll(emit(new PatientCheckedIn(queueId, command.patientId(), command.patientName(), effective,
-                command.requestedPriority(), command.consultationType(), command.notes(), command.age(),
-                command.pregnant(), ahead + 1)));
+        events.addAll(emit(new PatientCheckedIn(state.queueId, command.patientId(), command.patientName(),
+                effective, command.requestedPriority(), command.consultationType(), command.notes(), command.age(),
+                command.pregnant(), ahead + 1, state.nextSequence, state.nextVisitOf(command.patientId()))));
         return events;
     }
 
+    /**
+     * Desk {@code deskId} (null: {@link PatientCalledAtCashier#DEFAULT_DESK}) calls the next patient
+     * of the cashier line. Desks work in parallel; a desk attends one patient at a time.
+     */
     public List<DomainEvent> callNextAtCashier(String deskId) {
         requireExists();
-        if (cashierPatientId != null) {
+        String desk = deskId == null || deskId.isBlank() ? PatientCalledAtCashier.DEFAULT_DESK : deskId;
+        String occupant = state.busyDesks.get(desk);
+        if (occupant != null) {
             throw new RuleViolationException(RuleCodes.CASHIER_BUSY,
-                    "patient '" + cashierPatientId + "' is still at the cashier");
+                    "cashier desk '" + desk + "' still attends patient '" + occupant + "'");
         }
-        Patient next = firstIn(PatientStatus.WAITING_FOR_CASHIER).orElseThrow(() -> new RuleViolationException(
+        Patient next = state.firstIn(PatientStatus.WAITING_FOR_CASHIER).orElseThrow(() -> new RuleViolationException(
                 RuleCodes.NO_PATIENT_WAITING_FOR_CASHIER, "no patient is waiting for the cashier"));
-        return emit(new PatientCalledAtCashier(queueId, next.patientId(), deskId));
+        return emit(new PatientCalledAtCashier(state.queueId, next.patientId(), desk));
     }
 
+    /** From a desk or a pending payment: the patient enters the consultation line (at its back). */
     public List<DomainEvent> validatePayment(String patientId, String paymentReference) {
         Patient patient = requirePatient(patientId);
-        requireAtCashier(patient);
-        return emit(new PatientPaymentValidated(queueId, patientId, paymentReference));
+        requireSettlingPayment(patient);
+        return emit(new PatientPaymentValidated(state.queueId, patientId, paymentReference, state.nextSequence));
     }
 
+    /** The payment is not settled yet: the desk is freed at once, at most {@value #MAX_PAYMENT_ATTEMPTS} times. */
     public List<DomainEvent> markPaymentPending(String patientId, String reason) {
         Patient patient = requirePatient(patientId);
-        requireAtCashier(patient);
+        requireSettlingPayment(patient);
         if (patient.paymentAttempts() >= MAX_PAYMENT_ATTEMPTS) {
             throw new RuleViolationException(RuleCodes.PAYMENT_ATTEMPTS_EXHAUSTED, "patient '" + patientId
                     + "' already has " + MAX_PAYMENT_ATTEMPTS + " pending payment attempts; cancel the visit");
         }
-        return emit(new PatientPaymentPending(queueId, patientId, reason, patient.paymentAttempts() + 1));
+        return emit(new PatientPaymentPending(state.queueId, patientId, reason, patient.paymentAttempts() + 1));
     }
 
     public List<DomainEvent> cancelByPayment(String patientId, String reason) {
@@ -168,10 +151,10 @@ public final class WaitingQueue {
                     + "' can be cancelled for payment only after " + MAX_PAYMENT_ATTEMPTS
                     + " pending payment attempts (has " + patient.paymentAttempts() + ", " + patient.status() + ")");
         }
-        return emit(new PatientCancelledByPayment(queueId, patientId, reason));
+        return emit(new PatientCancelledByPayment(state.queueId, patientId, reason));
     }
 
-    /** Up to {@value #MAX_CASHIER_ABSENCES} absences requeue the patient; the next one cancels the visit. */
+    /** Up to {@value #MAX_CASHIER_ABSENCES} absences requeue the patient (back of its priority); the next cancels. */
     public List<DomainEvent> markAbsentAtCashier(String patientId) {
         Patient patient = requirePatient(patientId);
         if (patient.status() != PatientStatus.AT_CASHIER) {
@@ -179,41 +162,57 @@ public final class WaitingQueue {
                     "patient '" + patientId + "' is not called at the cashier (" + patient.status() + ")");
         }
         if (patient.cashierAbsences() >= MAX_CASHIER_ABSENCES) {
-            return emit(new PatientCancelledByAbsence(queueId, patientId, null));
+            return emit(new PatientCancelledByAbsence(state.queueId, patientId, null));
         }
-        return emit(new PatientAbsentAtCashier(queueId, patientId, patient.cashierAbsences() + 1));
+        return emit(new PatientAbsentAtCashier(state.queueId, patientId, patient.cashierAbsences() + 1,
+                state.nextSequence));
+    }
+
+    /**
+     * The patient leaves before being attended, from any waiting state (also when at a desk, with a
+     * pending payment, claimed or called to a room): the visit ends and the desk or room is free.
+     */
+    public List<DomainEvent> leave(String patientId, String reason) {
+        Patient patient = requirePatient(patientId);
+        if (!patient.status().canLeave()) {
+            throw new RuleViolationException(RuleCodes.PATIENT_CANNOT_LEAVE, "patient '" + patientId
+                    + "' cannot leave: " + (patient.status().isActive()
+                    ? "the consultation has started" : "the visit is over") + " (" + patient.status() + ")");
+        }
+        return emit(new PatientLeft(state.queueId, patientId, reason));
     }
 
     public List<DomainEvent> activateRoom(String roomId) {
         requireExists();
-        if (activeRooms.containsKey(roomId)) {
+        if (state.activeRooms.containsKey(roomId)) {
             throw new RuleViolationException(RuleCodes.ROOM_ALREADY_ACTIVE,
                     "consulting room '" + roomId + "' is already active");
         }
-        return emit(new ConsultingRoomActivated(queueId, roomId));
+        return emit(new ConsultingRoomActivated(state.queueId, roomId));
     }
 
     public List<DomainEvent> deactivateRoom(String roomId) {
         requireActiveRoom(roomId);
-        String occupant = activeRooms.get(roomId);
+        String occupant = state.activeRooms.get(roomId);
         if (occupant != null) {
             throw new RuleViolationException(RuleCodes.ROOM_BUSY,
                     "consulting room '" + roomId + "' still attends patient '" + occupant + "'");
         }
-        return emit(new ConsultingRoomDeactivated(queueId, roomId));
+        return emit(new ConsultingRoomDeactivated(state.queueId, roomId));
     }
 
-    /** The active, free room takes the next patient waiting for consultation: priority, then FIFO. */
+    /** The active, free room takes the first patient of the consultation line. */
     public List<DomainEvent> claimNextPatient(String roomId) {
         requireActiveRoom(roomId);
-        String occupant = activeRooms.get(roomId);
+        String occupant = state.activeRooms.get(roomId);
         if (occupant != null) {
             throw new RuleViolationException(RuleCodes.ROOM_BUSY,
                     "consulting room '" + roomId + "' already attends patient '" + occupant + "'");
         }
-        Patient next = firstIn(PatientStatus.WAITING_FOR_CONSULTATION).orElseThrow(() -> new RuleViolationException(
-                RuleCodes.NO_PATIENT_WAITING_FOR_CONSULTATION, "no patient is waiting for a consultation"));
-        return emit(new PatientClaimedForAttention(queueId, next.patientId(), roomId));
+        Patient next = state.firstIn(PatientStatus.WAITING_FOR_CONSULTATION).orElseThrow(() ->
+                new RuleViolationException(RuleCodes.NO_PATIENT_WAITING_FOR_CONSULTATION,
+                        "no patient is waiting for a consultation"));
+        return emit(new PatientClaimedForAttention(state.queueId, next.patientId(), roomId));
     }
 
     public List<DomainEvent> callPatient(String patientId) {
@@ -222,7 +221,7 @@ public final class WaitingQueue {
             throw new RuleViolationException(RuleCodes.PATIENT_NOT_CLAIMED,
                     "patient '" + patientId + "' is not claimed by a consulting room (" + patient.status() + ")");
         }
-        return emit(new PatientCalled(queueId, patientId, patient.roomId()));
+        return emit(new PatientCalled(state.queueId, patientId, patient.roomId()));
     }
 
     public List<DomainEvent> startConsultation(String patientId) {
@@ -231,7 +230,7 @@ public final class WaitingQueue {
             throw new RuleViolationException(RuleCodes.PATIENT_NOT_CALLED,
                     "patient '" + patientId + "' has not been called to consultation (" + patient.status() + ")");
         }
-        return emit(new PatientConsultationStarted(queueId, patientId, patient.roomId()));
+        return emit(new PatientConsultationStarted(state.queueId, patientId, patient.roomId()));
     }
 
     public List<DomainEvent> completeAttention(String patientId, String outcome, String notes) {
@@ -240,10 +239,10 @@ public final class WaitingQueue {
             throw new RuleViolationException(RuleCodes.PATIENT_NOT_IN_CONSULTATION,
                     "patient '" + patientId + "' is not in consultation (" + patient.status() + ")");
         }
-        return emit(new PatientAttentionCompleted(queueId, patientId, patient.roomId(), outcome, notes));
+        return emit(new PatientAttentionCompleted(state.queueId, patientId, patient.roomId(), outcome, notes));
     }
 
-    /** The first absence requeues the patient for consultation; the second cancels the visit. */
+    /** The first absence requeues the patient for consultation (back of its priority); the second cancels. */
     public List<DomainEvent> markAbsentAtConsultation(String patientId) {
         Patient patient = requirePatient(patientId);
         if (patient.status() != PatientStatus.CALLED_TO_CONSULTATION) {
@@ -251,187 +250,106 @@ public final class WaitingQueue {
                     "patient '" + patientId + "' has not been called to consultation (" + patient.status() + ")");
         }
         if (patient.consultationAbsences() >= MAX_CONSULTATION_ABSENCES) {
-            return emit(new PatientCancelledByAbsence(queueId, patientId, patient.roomId()));
+            return emit(new PatientCancelledByAbsence(state.queueId, patientId, patient.roomId()));
         }
-        return emit(new PatientAbsentAtConsultation(queueId, patientId, patient.roomId(),
-                patient.consultationAbsences() + 1));
+        return emit(new PatientAbsentAtConsultation(state.queueId, patientId, patient.roomId(),
+                patient.consultationAbsences() + 1, state.nextSequence));
     }
 
-    // ---------------------------------------------------------------- state changes
+    // ---------------------------------------------------------------- helpers
 
     private List<DomainEvent> emit(DomainEvent event) {
-        apply(event);
+        state.apply(event);
         return List.of(event);
     }
 
-    private void apply(DomainEvent event) {
-        if (event instanceof WaitingQueueCreated created) {
-            exists = true;
-            name = created.name();
-            maxCapacity = created.maxCapacity();
-        } else if (event instanceof PatientCheckedIn checkedIn) {
-            patients.put(checkedIn.patientId(), new Patient(checkedIn.patientId(), checkedIn.patientName(),
-                    checkedIn.priority(), checkedIn.requestedPriority(), checkedIn.consultationType(),
-                    checkedIn.notes(), checkedIn.age(), checkedIn.pregnant(), nextSequence++));
-        } else if (event instanceof PatientCalledAtCashier called) {
-            Patient patient = patients.get(called.patientId());
-            patient.status = PatientStatus.AT_CASHIER;
-            patient.deskId = called.deskId();
-            cashierPatientId = patient.patientId();
-        } else if (event instanceof PatientPaymentValidated validated) {
-            Patient patient = patients.get(validated.patientId());
-            patient.status = PatientStatus.WAITING_FOR_CONSULTATION;
-            patient.lineSequence = nextSequence++;
-            cashierPatientId = null;
-        } else if (event instanceof PatientPaymentPending pending) {
-            Patient patient = patients.get(pending.patientId());
-            patient.status = PatientStatus.PAYMENT_PENDING;
-            patient.paymentAttempts = pending.attempt();
-        } else if (event instanceof PatientAbsentAtCashier absent) {
-            Patient patient = patients.get(absent.patientId());
-            patient.status = PatientStatus.WAITING_FOR_CASHIER;
-            patient.cashierAbsences = absent.retryNumber();
-            patient.lineSequence = nextSequence++;
-            patient.deskId = null;
-            cashierPatientId = null;
-        } else if (event instanceof PatientCancelledByPayment cancelled) {
-            patients.get(cancelled.patientId()).status = PatientStatus.CANCELLED_BY_PAYMENT;
-            cashierPatientId = null;
-        } else if (event instanceof ConsultingRoomActivated activated) {
-            activeRooms.put(activated.roomId(), null);
-        } else if (event instanceof ConsultingRoomDeactivated deactivated) {
-            activeRooms.remove(deactivated.roomId());
-        } else if (event instanceof PatientClaimedForAttention claimed) {
-            Patient patient = patients.get(claimed.patientId());
-            patient.status = PatientStatus.CLAIMED;
-            patient.roomId = claimed.roomId();
-            activeRooms.put(claimed.roomId(), patient.patientId());
-        } else if (event instanceof PatientCalled called) {
-            patients.get(called.patientId()).status = PatientStatus.CALLED_TO_CONSULTATION;
-        } else if (event instanceof PatientConsultationStarted started) {
-            patients.get(started.patientId()).status = PatientStatus.IN_CONSULTATION;
-        } else if (event instanceof PatientAttentionCompleted completed) {
-            patients.get(completed.patientId()).status = PatientStatus.FINISHED;
-            freeRoom(completed.roomId(), completed.patientId());
-        } else if (event instanceof PatientAbsentAtConsultation absent) {
-            Patient patient = patients.get(absent.patientId());
-            patient.status = PatientStatus.WAITING_FOR_CONSULTATION;
-            patient.consultationAbsences = absent.retryNumber();
-            patient.lineSequence = nextSequence++;
-            patient.roomId = null;
-            freeRoom(absent.roomId(), absent.patientId());
-        } else if (event instanceof PatientCancelledByAbsence cancelled) {
-            Patient patient = patients.get(cancelled.patientId());
-            if (patient.status().occupiesCashier()) {
-                cashierPatientId = null;
-            }
-            freeRoom(cancelled.roomId(), cancelled.patientId());
-            patient.status = PatientStatus.CANCELLED_BY_ABSENCE;
-        } else {
-            throw new IllegalArgumentException("WaitingQueue cannot apply " + event.getClass().getName());
-        }
-        version++;
-    }
-
-    private void freeRoom(String roomId, String patientId) {
-        if (roomId != null && patientId.equals(activeRooms.get(roomId))) {
-            activeRooms.put(roomId, null);
-        }
-    }
-
-    // ---------------------------------------------------------------- helpers and queries
-
     private void requireExists() {
-        if (!exists) {
-            throw NotFoundException.queue(queueId);
+        if (!state.exists) {
+            throw NotFoundException.queue(state.queueId);
         }
     }
 
     private Patient requirePatient(String patientId) {
         requireExists();
-        Patient patient = patients.get(patientId);
+        Patient patient = state.patients.get(patientId);
         if (patient == null) {
-            throw NotFoundException.patient(queueId, patientId);
+            throw NotFoundException.patient(state.queueId, patientId);
         }
         return patient;
     }
 
-    private void requireAtCashier(Patient patient) {
-        if (!patient.status().occupiesCashier()) {
-            throw new RuleViolationException(RuleCodes.PATIENT_NOT_AT_CASHIER,
-                    "patient '" + patient.patientId() + "' is not at the cashier (" + patient.status() + ")");
+    private void requireSettlingPayment(Patient patient) {
+        if (!patient.status().settlesPayment()) {
+            throw new RuleViolationException(RuleCodes.PATIENT_NOT_AT_CASHIER, "patient '" + patient.patientId()
+                    + "' is neither at a cashier desk nor with a pending payment (" + patient.status() + ")");
         }
     }
 
     private void requireActiveRoom(String roomId) {
         requireExists();
-        if (!activeRooms.containsKey(roomId)) {
+        if (!state.activeRooms.containsKey(roomId)) {
             throw new RuleViolationException(RuleCodes.ROOM_NOT_ACTIVE,
                     "consulting room '" + roomId + "' is not active");
         }
     }
 
-    private Optional<Patient> firstIn(PatientStatus status) {
-        Patient best = null;
-        for (Patient patient : patients.values()) {
-            if (patient.status() == status && (best == null || patient.goesBefore(best))) {
-                best = patient;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
+    // ---------------------------------------------------------------- queries
 
-    /** The patients of one status in the order they will be served. */
+    /** The patients of one status in the order they will be served: priority, then line sequence. */
     public List<Patient> line(PatientStatus status) {
-        List<Patient> line = new ArrayList<>();
-        for (Patient patient : patients.values()) {
-            if (patient.status() == status) {
-                line.add(patient);
-            }
-        }
-        line.sort((a, b) -> a.goesBefore(b) ? -1 : (b.goesBefore(a) ? 1 : 0));
-        return line;
+        return state.line(status);
     }
 
     public String queueId() {
-        return queueId;
+        return state.queueId;
     }
 
     public boolean exists() {
-        return exists;
+        return state.exists;
     }
 
     public String name() {
-        return name;
+        return state.name;
     }
 
     public int maxCapacity() {
-        return maxCapacity;
+        return state.maxCapacity;
     }
 
     /** Number of events in the stream so far (0 when the queue does not exist). */
     public long version() {
-        return version;
+        return state.version;
     }
 
-    public Optional<String> cashierPatientId() {
-        return Optional.ofNullable(cashierPatientId);
+    /** The line sequence the next patient entering a line will draw. */
+    public long nextSequence() {
+        return state.nextSequence;
+    }
+
+    /** Busy cashier desks in desk-id order: desk id to the patient at it (free desks are absent). */
+    public Map<String, String> busyDesks() {
+        return Collections.unmodifiableMap(state.busyDesks);
+    }
+
+    /** The patient at cashier desk {@code deskId}, if that desk is busy. */
+    public Optional<String> deskOccupant(String deskId) {
+        return Optional.ofNullable(state.busyDesks.get(deskId));
     }
 
     public Optional<Patient> patient(String patientId) {
-        return Optional.ofNullable(patients.get(patientId));
+        return Optional.ofNullable(state.patients.get(patientId));
     }
 
     public Collection<Patient> patients() {
-        return Collections.unmodifiableCollection(patients.values());
+        return Collections.unmodifiableCollection(state.patients.values());
     }
 
     /** Active rooms: room id to the patient it holds (null when free). */
     public Map<String, String> activeRooms() {
-        return Collections.unmodifiableMap(activeRooms);
+        return Collections.unmodifiableMap(state.activeRooms);
     }
 
     public long activePatientCount() {
-        return patients.values().stream().filter(p -> p.status().isActive()).count();
+        return state.activePatientCount();
     }
 }

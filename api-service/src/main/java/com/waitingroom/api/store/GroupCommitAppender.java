@@ -16,6 +16,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -69,7 +71,7 @@ public class GroupCommitAppender {
                 INSERT INTO idempotency_keys (idempotency_key, request_hash, aggregate_id, aggregate_version,
                                               response_status, response_body, location, expires_at)
                 SELECT k.idempotency_key, k.request_hash, k.aggregate_id, k.aggregate_version, k.status, k.body,
-                       k.location, now() + make_interval(secs => $23::double precision)
+                       k.location, $23::timestamptz
                 FROM unnest($16::text[], $17::text[], $18::text[], $19::bigint[], $20::int[], $21::text[],
                             $22::text[])
                     AS k(idempotency_key, request_hash, aggregate_id, aggregate_version, status, body, location)
@@ -80,7 +82,8 @@ public class GroupCommitAppender {
     private final Pool pool;
     private final EventCodec codec = EventCodec.standard();
     private final ObjectMapper mapper = EventCodec.newObjectMapper();
-    private final double responseTtlSeconds;
+    private final Clock clock;
+    private final Duration responseTtl;
     private final int maxCommandsPerStatement;
     private final int maxStatementsInFlight;
     private final DistributionSummary commandsPerStatement;
@@ -92,15 +95,16 @@ public class GroupCommitAppender {
     private record Pending(AppendBatch batch, CompletableFuture<Void> done) {
     }
 
-    public GroupCommitAppender(Pool pool, ApiConfig config, MeterRegistry registry) {
+    public GroupCommitAppender(Pool pool, ApiConfig config, MeterRegistry registry, Clock clock) {
         this.pool = pool;
+        this.clock = clock;
         this.commandsPerStatement = DistributionSummary.builder("api.append.commands.per.statement")
                 .description("Commands committed together by one append statement (group commit)")
                 .register(registry);
         this.versionConflicts = Counter.builder("api.append.version.conflicts")
                 .description("Commands whose append collided with a version another writer took first")
                 .register(registry);
-        this.responseTtlSeconds = config.idempotency().ttl().toMillis() / 1000.0;
+        this.responseTtl = config.idempotency().ttl();
         this.maxCommandsPerStatement = config.append().maxCommandsPerStatement();
         this.maxStatementsInFlight = config.append().maxStatementsInFlight();
     }
@@ -231,7 +235,8 @@ public class GroupCommitAppender {
                 .addValue(responses.stream().map(StoredResponse::status).toArray(Integer[]::new))
                 .addValue(responses.stream().map(StoredResponse::body).toArray(String[]::new))
                 .addValue(responses.stream().map(StoredResponse::location).toArray(String[]::new))
-                .addValue(responseTtlSeconds);
+                // stored responses expire a TTL after this statement, on the service's clock
+                .addValue(clock.instant().plus(responseTtl).atOffset(ZoneOffset.UTC));
         return pool.preparedQuery(APPEND_SQL).execute(params).replaceWithVoid();
     }
 

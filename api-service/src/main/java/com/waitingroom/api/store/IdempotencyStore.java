@@ -7,6 +7,9 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 /** Reads and expires the stored responses of idempotent commands (written by {@link EventStore#append}). */
@@ -21,12 +24,14 @@ public class IdempotencyStore {
     // Deletes in bounded batches so a large backlog never locks the table for long.
     private static final String DELETE_EXPIRED_SQL = """
             DELETE FROM idempotency_keys WHERE idempotency_key IN (
-                SELECT idempotency_key FROM idempotency_keys WHERE expires_at < now() LIMIT $1)""";
+                SELECT idempotency_key FROM idempotency_keys WHERE expires_at < $2 LIMIT $1)""";
 
     private final Pool pool;
+    private final Clock clock;
 
-    public IdempotencyStore(Pool pool) {
+    public IdempotencyStore(Pool pool, Clock clock) {
         this.pool = pool;
+        this.clock = clock;
     }
 
     /** The stored response; kept until the cleanup removes it, i.e. at least its time to live. */
@@ -43,8 +48,9 @@ public class IdempotencyStore {
         });
     }
 
-    /** Deletes up to {@code batchSize} expired keys; returns how many were deleted. */
+    /** Deletes up to {@code batchSize} keys expired by the service's clock; returns how many were deleted. */
     public Uni<Integer> deleteExpired(int batchSize) {
-        return pool.preparedQuery(DELETE_EXPIRED_SQL).execute(Tuple.of(batchSize)).map(rows -> rows.rowCount());
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        return pool.preparedQuery(DELETE_EXPIRED_SQL).execute(Tuple.of(batchSize, now)).map(rows -> rows.rowCount());
     }
 }

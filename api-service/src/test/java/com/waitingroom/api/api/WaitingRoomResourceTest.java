@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,9 +113,11 @@ class WaitingRoomResourceTest {
                 .body("[1].correlationId", equalTo("corr-checkin-1"))
                 .body("[1].causationId", notNullValue())
                 .body("[1].actor", equalTo("anonymous"))
-                .body("[1].schemaVersion", equalTo(1))
+                .body("[1].schemaVersion", equalTo(2))
                 .body("[1].payload.patientId", equalTo("P-1"))
-                .body("[1].payload.queuePosition", equalTo(1));
+                .body("[1].payload.queuePosition", equalTo(1))
+                .body("[1].payload.lineSequence", equalTo(1))
+                .body("[1].payload.visit", equalTo(1));
 
         // second patient of lower priority queues behind
         checkIn(queueId, "P-2", "Low").then().statusCode(201)
@@ -389,24 +392,38 @@ class WaitingRoomResourceTest {
                 .body("queuePosition", equalTo(1));
         checkIn(queueId, "CAL", "Medium").then().statusCode(201);
 
-        // cashier: BEA (raised to High) first, with one pending payment
+        // cashier: BEA (raised to High) first at desk D1, with one pending payment that frees D1
         command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
                 .body("patientId", equalTo("BEA")).body("status", equalTo("AT_CASHIER")).body("deskId", equalTo("D1"));
-        assertProblem(command(queueId + "/cashier/next"), 422, "CASHIER_BUSY");
+        Response busy = command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}");
+        assertProblem(busy, 422, "CASHIER_BUSY");
+        busy.then().body("detail", containsString("'D1'")).body("detail", containsString("'BEA'"));
         command(queueId + "/patients/BEA/payment/pending", "{\"reason\":\"card declined\"}").then().statusCode(200)
-                .body("status", equalTo("PAYMENT_PENDING")).body("paymentAttempts", equalTo(1));
+                .body("status", equalTo("PAYMENT_PENDING")).body("paymentAttempts", equalTo(1))
+                .body("deskId", nullValue());
         assertProblem(command(queueId + "/patients/BEA/payment/pending", "{}"), 400, "VALIDATION_FAILED");
-        command(queueId + "/patients/bea/payment", "{\"paymentReference\":\"TX-1\"}").then().statusCode(200)
-                .body("status", equalTo("WAITING_FOR_CONSULTATION"));
 
-        // CAL (Medium) is absent once, ANA pays, CAL comes back and pays
-        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("CAL"));
+        // the desk is free: CAL (Medium) is called there and is absent once, while BEA's payment is pending
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
+                .body("patientId", equalTo("CAL"));
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("cashierDesks", equalTo(List.of(Map.of("deskId", "D1", "patientId", "CAL"))))
+                .body("paymentPending", equalTo(List.of("BEA")))
+                .body("waitingForCashier", equalTo(List.of("ANA")));
         command(queueId + "/patients/CAL/cashier-absence").then().statusCode(200)
                 .body("status", equalTo("WAITING_FOR_CASHIER")).body("cashierAbsences", equalTo(1));
-        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("CAL"));
-        command(queueId + "/patients/CAL/payment").then().statusCode(200);
-        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("ANA"));
+        command(queueId + "/patients/bea/payment", "{\"paymentReference\":\"TX-1\"}").then().statusCode(200)
+                .body("status", equalTo("WAITING_FOR_CONSULTATION"));
+        // the requeued CAL is still ahead of ANA (Low); ANA pays at the main desk meanwhile
+        command(queueId + "/cashier/next").then().statusCode(200).body("patientId", equalTo("CAL"))
+                .body("deskId", equalTo("main"));
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
+                .body("patientId", equalTo("ANA"));
         command(queueId + "/patients/ANA/payment").then().statusCode(200);
+        command(queueId + "/patients/CAL/payment").then().statusCode(200);
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("cashierDesks.size()", equalTo(0))
+                .body("waitingForConsultation", equalTo(List.of("BEA", "CAL", "ANA")));
 
         // rooms
         json().put(BASE + queueId + "/rooms/R1/activation").then().statusCode(200).body("roomId", equalTo("R1"));
@@ -449,9 +466,9 @@ class WaitingRoomResourceTest {
         List<String> types = given().get(BASE + queueId + "/events").then().statusCode(200)
                 .extract().jsonPath().getList("eventType");
         assertEquals(List.of("WaitingQueueCreated", "PatientCheckedIn", "PatientCheckedIn", "PatientCheckedIn",
-                "PatientCalledAtCashier", "PatientPaymentPending", "PatientPaymentValidated",
-                "PatientCalledAtCashier", "PatientAbsentAtCashier", "PatientCalledAtCashier", "PatientPaymentValidated",
-                "PatientCalledAtCashier", "PatientPaymentValidated", "ConsultingRoomActivated", "ConsultingRoomActivated",
+                "PatientCalledAtCashier", "PatientPaymentPending", "PatientCalledAtCashier", "PatientAbsentAtCashier",
+                "PatientPaymentValidated", "PatientCalledAtCashier", "PatientCalledAtCashier", "PatientPaymentValidated",
+                "PatientPaymentValidated", "ConsultingRoomActivated", "ConsultingRoomActivated",
                 "PatientClaimedForAttention", "PatientClaimedForAttention", "PatientCalled", "PatientConsultationStarted",
                 "PatientAttentionCompleted", "PatientCalled", "PatientAbsentAtConsultation", "PatientClaimedForAttention",
                 "PatientClaimedForAttention", "PatientCalled", "PatientCancelledByAbsence", "ConsultingRoomDeactivated"),
@@ -463,6 +480,73 @@ class WaitingRoomResourceTest {
         given().get(BASE + queueId + "/events?fromVersion=1000").then().statusCode(200).body("size()", equalTo(0));
     }
 
+    @Test
+    void aCashierCallWithoutBodyUsesTheMainDeskAndOtherDesksWorkInParallel() {
+        String queueId = newQueueId();
+        checkIn(queueId, "P1", "Low").then().statusCode(201);
+        checkIn(queueId, "P2", "Low").then().statusCode(201);
+        checkIn(queueId, "P3", "Low").then().statusCode(201);
+        command(queueId + "/cashier/next").then().statusCode(200)
+                .body("patientId", equalTo("P1")).body("deskId", equalTo("main"));
+        given().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
+                .body("[0].eventType", equalTo("PatientCalledAtCashier"))
+                .body("[0].schemaVersion", equalTo(2))
+                .body("[0].payload.deskId", equalTo("main"));
+        Response busy = command(queueId + "/cashier/next");
+        assertProblem(busy, 422, "CASHIER_BUSY");
+        busy.then().body("detail", containsString("'main'")).body("detail", containsString("'P1'"));
+        command(queueId + "/cashier/next", "{\"deskId\":\"D2\"}").then().statusCode(200)
+                .body("patientId", equalTo("P2")).body("deskId", equalTo("D2"));
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("cashierDesks", equalTo(List.of(Map.of("deskId", "D2", "patientId", "P2"),
+                        Map.of("deskId", "main", "patientId", "P1"))))
+                .body("waitingForCashier", equalTo(List.of("P3")))
+                .body("paymentPending.size()", equalTo(0));
+        given().get(BASE + queueId + "/patients/P1").then().statusCode(200)
+                .body("deskId", equalTo("main")).body("visit", equalTo(1));
+    }
+
+    @Test
+    void aPatientLeavesThroughTheLeaveEndpointAndARefusalIsAProblem() {
+        String queueId = newQueueId();
+        checkIn(queueId, "P1", "High").then().statusCode(201);
+        checkIn(queueId, "P2", "Low").then().statusCode(201);
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
+                .body("patientId", equalTo("P1"));
+        String key = UUID.randomUUID().toString();
+        Response left = json().header("Idempotency-Key", key).header("If-Match", "\"4\"")
+                .body("{\"reason\":\"tired of waiting\"}").post(BASE + queueId + "/patients/p1/leave");
+        left.then().statusCode(200).header("ETag", containsString("5"))
+                .body("status", equalTo("LEFT")).body("events", equalTo(List.of("PatientLeft")))
+                .body("deskId", nullValue());
+        // replayed by its idempotency key, not applied twice
+        json().header("Idempotency-Key", key).header("If-Match", "\"4\"")
+                .body("{\"reason\":\"tired of waiting\"}").post(BASE + queueId + "/patients/p1/leave")
+                .then().statusCode(200).header("Idempotency-Replayed", equalTo("true"));
+        given().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].eventType", equalTo("PatientLeft"))
+                .body("[0].payload.reason", equalTo("tired of waiting"));
+        // the desk is free again and the place too
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("cashierDesks.size()", equalTo(0)).body("activePatients", equalTo(1));
+        command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
+                .body("patientId", equalTo("P2"));
+
+        Response refused = command(queueId + "/patients/P1/leave");
+        assertProblem(refused, 422, "PATIENT_CANNOT_LEAVE");
+        refused.then().body("detail", containsString("LEFT"));
+        assertProblem(command(queueId + "/patients/P2/leave", "{\"reason\":\"" + "x".repeat(1001) + "\"}"),
+                400, "VALIDATION_FAILED");
+        assertProblem(command(queueId + "/patients/NOBODY/leave"), 404, "PATIENT_NOT_FOUND");
+        // a second visit after leaving
+        checkIn(queueId, "P1", "Low").then().statusCode(201).body("visit", equalTo(2));
+        given().get(BASE + queueId + "/patients/P1").then().statusCode(200)
+                .body("visit", equalTo(2)).body("status", equalTo("WAITING_FOR_CASHIER"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("api_commands_total{command=\"Leave\",outcome=\"rejected\"}"));
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     @Test
@@ -472,10 +556,12 @@ class WaitingRoomResourceTest {
         for (int i = 0; i < 11; i++) {
             checkIn(queueId, "S" + i, "Low").then().statusCode(201);
         }
-        List<Map<String, Object>> snapshots = TestDb.rows(
-                "SELECT version, state->>'name' AS name FROM snapshots WHERE aggregate_id = ?", queueId);
+        List<Map<String, Object>> snapshots = TestDb.rows("SELECT version, state_schema, "
+                + "jsonb_typeof(state->'busyDesks') AS desks FROM snapshots WHERE aggregate_id = ?", queueId);
         assertEquals(1, snapshots.size());
         assertEquals(10L, ((Number) snapshots.get(0).get("version")).longValue());
+        assertEquals(2, ((Number) snapshots.get(0).get("state_schema")).intValue());
+        assertEquals("array", snapshots.get(0).get("desks"));
 
         // Loading starts from the snapshot: a marker written into it shows up in the state.
         TestDb.update("UPDATE snapshots SET state = jsonb_set(state, '{name}', '\"from-snapshot\"') "
@@ -487,6 +573,13 @@ class WaitingRoomResourceTest {
         // and the commands on top of it keep the stream gap-free
         checkIn(queueId, "S11", "Urgent").then().statusCode(201).body("version", equalTo(13))
                 .body("queuePosition", equalTo(1));
+        // a snapshot of another state schema is ignored: the state comes from the events alone
+        TestDb.update("UPDATE snapshots SET state_schema = 1 WHERE aggregate_id = ?", queueId);
+        given().get(BASE + queueId).then().statusCode(200)
+                .body("name", equalTo(queueId))
+                .body("version", equalTo(13))
+                .body("activePatients", equalTo(12))
+                .body("waitingForCashier[0]", equalTo("S11"));
     }
 
     // ---------------------------------------------------------------- operations

@@ -36,21 +36,15 @@ class WaitingQueueTest {
     private final List<DomainEvent> history = new ArrayList<>();
 
     private static CheckIn patient(String id, String priority) {
-        return CheckIn.of(id, "Name " + id, priority, "General", null, null, false);
+        return QueueFixtures.patient(id, priority);
     }
 
     private WaitingQueue queueWith(String... patientsAndPriorities) {
-        WaitingQueue queue = WaitingQueue.empty("Q1");
-        history.addAll(queue.create("Clinic", 100));
-        for (int i = 0; i < patientsAndPriorities.length; i += 2) {
-            history.addAll(queue.checkIn(patient(patientsAndPriorities[i], patientsAndPriorities[i + 1])));
-        }
-        return queue;
+        return QueueFixtures.queueWith(history, patientsAndPriorities);
     }
 
     private static void assertRule(String code, Runnable command) {
-        RuleViolationException e = assertThrows(RuleViolationException.class, command::run);
-        assertEquals(code, e.code());
+        QueueFixtures.assertRule(code, command);
     }
 
     /** Brings P1 to the consultation line (paid) and activates room R1. */
@@ -74,6 +68,8 @@ class WaitingQueueTest {
         PatientCheckedIn checkedIn = assertInstanceOf(PatientCheckedIn.class, events.get(1));
         assertEquals("P-1", checkedIn.patientId());
         assertEquals(1, checkedIn.queuePosition());
+        assertEquals(1L, checkedIn.lineSequence(), "the first patient draws the counter's first number");
+        assertEquals(1, checkedIn.visit());
         assertEquals(2, queue.version());
         assertEquals(PatientStatus.WAITING_FOR_CASHIER, queue.patient("P-1").orElseThrow().status());
     }
@@ -216,15 +212,17 @@ class WaitingQueueTest {
         assertRule(RuleCodes.PATIENT_NOT_AT_CASHIER, () -> queue.validatePayment("P1", null));
         queue.callNextAtCashier(null);
         assertRule(RuleCodes.PATIENT_NOT_AT_CASHIER, () -> queue.validatePayment("P2", null));
-        assertEquals(new PatientPaymentValidated("Q1", "P1", "REF-9"), queue.validatePayment("P1", "REF-9").get(0));
+        // P1 and P2 drew 1 and 2 at check-in: entering the consultation line draws 3
+        assertEquals(new PatientPaymentValidated("Q1", "P1", "REF-9", 3L), queue.validatePayment("P1", "REF-9").get(0));
         assertEquals(PatientStatus.WAITING_FOR_CONSULTATION, queue.patient("P1").orElseThrow().status());
-        assertTrue(queue.cashierPatientId().isEmpty());
+        assertNull(queue.patient("P1").orElseThrow().deskId());
+        assertTrue(queue.busyDesks().isEmpty());
         queue.callNextAtCashier(null);
-        assertEquals("P2", queue.cashierPatientId().orElseThrow());
+        assertEquals("P2", queue.deskOccupant("main").orElseThrow());
     }
 
     @Test
-    void paymentPendingCountsAttemptsUpToThreeThenOnlyCancellationOrValidation() {
+    void paymentPendingCountsAttemptsUpToThreeThenOnlyCancellationValidationOrLeave() {
         WaitingQueue queue = queueWith("P1", "Low");
         assertRule(RuleCodes.PATIENT_NOT_AT_CASHIER, () -> queue.markPaymentPending("P1", "card declined"));
         queue.callNextAtCashier(null);
@@ -237,10 +235,11 @@ class WaitingQueueTest {
             }
         }
         assertRule(RuleCodes.PAYMENT_ATTEMPTS_EXHAUSTED, () -> queue.markPaymentPending("P1", "again"));
-        assertTrue(queue.cashierPatientId().isPresent(), "a pending payment keeps the cashier busy");
-        assertEquals(new PatientCancelledByPayment("Q1", "P1", "gave up"), queue.cancelByPayment("P1", "gave up").get(0));
+        assertTrue(queue.busyDesks().isEmpty(), "a pending payment holds no desk");
+        assertEquals(new PatientCancelledByPayment("Q1", "P1", "gave up"),
+                queue.cancelByPayment("P1", "gave up").get(0));
         assertEquals(PatientStatus.CANCELLED_BY_PAYMENT, queue.patient("P1").orElseThrow().status());
-        assertTrue(queue.cashierPatientId().isEmpty());
+        assertTrue(queue.busyDesks().isEmpty());
         assertRule(RuleCodes.PAYMENT_CANCELLATION_NOT_ALLOWED, () -> queue.cancelByPayment("P1", "twice"));
     }
 
@@ -258,18 +257,19 @@ class WaitingQueueTest {
         WaitingQueue queue = queueWith("P1", "High", "P2", "High");
         assertRule(RuleCodes.PATIENT_NOT_AT_CASHIER, () -> queue.markAbsentAtCashier("P1"));
         queue.callNextAtCashier(null);
-        assertEquals(new PatientAbsentAtCashier("Q1", "P1", 1), queue.markAbsentAtCashier("P1").get(0));
+        assertEquals(new PatientAbsentAtCashier("Q1", "P1", 1, 3L), queue.markAbsentAtCashier("P1").get(0));
         assertEquals(PatientStatus.WAITING_FOR_CASHIER, queue.patient("P1").orElseThrow().status());
-        assertTrue(queue.cashierPatientId().isEmpty());
+        assertTrue(queue.busyDesks().isEmpty());
         // requeued behind P2 of the same priority
         assertEquals("P2", ((PatientCalledAtCashier) queue.callNextAtCashier(null).get(0)).patientId());
         queue.validatePayment("P2", null);
         queue.callNextAtCashier(null);
-        assertEquals(new PatientAbsentAtCashier("Q1", "P1", 2), queue.markAbsentAtCashier("P1").get(0));
+        // P2's validation drew 4, so the second requeue draws 5
+        assertEquals(new PatientAbsentAtCashier("Q1", "P1", 2, 5L), queue.markAbsentAtCashier("P1").get(0));
         queue.callNextAtCashier(null);
         assertEquals(new PatientCancelledByAbsence("Q1", "P1", null), queue.markAbsentAtCashier("P1").get(0));
         assertEquals(PatientStatus.CANCELLED_BY_ABSENCE, queue.patient("P1").orElseThrow().status());
-        assertTrue(queue.cashierPatientId().isEmpty());
+        assertTrue(queue.busyDesks().isEmpty());
     }
 
     // ------------------------------------------------------------ rooms and consultation
@@ -298,7 +298,7 @@ class WaitingQueueTest {
     }
 
     @Test
-    void consultationLineIsPriorityThenFifoAndEachActiveRoomTakesOnePatient() {
+    void consultationLineIsPriorityThenLineSequenceAndEachActiveRoomTakesOnePatient() {
         WaitingQueue queue = queueWith("L1", "Low", "M1", "Medium", "M2", "Medium", "U1", "Urgent");
         for (String id : List.of("U1", "M1", "M2", "L1")) {
             queue.callNextAtCashier(null);
@@ -339,7 +339,9 @@ class WaitingQueueTest {
         queue.claimNextPatient("R1");
         assertRule(RuleCodes.PATIENT_NOT_CALLED, () -> queue.markAbsentAtConsultation("P1"));
         queue.callPatient("P1");
-        assertEquals(new PatientAbsentAtConsultation("Q1", "P1", "R1", 1), queue.markAbsentAtConsultation("P1").get(0));
+        // check-in drew 1, the validation 2: the requeue draws 3
+        assertEquals(new PatientAbsentAtConsultation("Q1", "P1", "R1", 1, 3L),
+                queue.markAbsentAtConsultation("P1").get(0));
         assertEquals(PatientStatus.WAITING_FOR_CONSULTATION, queue.patient("P1").orElseThrow().status());
         assertNull(queue.activeRooms().get("R1"), "the room is free again");
         queue.claimNextPatient("R1");

@@ -8,13 +8,16 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Expired idempotency keys are deleted (in batches), live ones are kept. */
+/** Expired idempotency keys (by the service's clock, fixed in tests) are deleted in batches, live ones kept. */
 @QuarkusTest
 class IdempotencyCleanupTest {
 
@@ -23,28 +26,35 @@ class IdempotencyCleanupTest {
     @Inject
     IdempotencyCleanup cleanup;
 
+    @Inject
+    Clock clock;
+
     @Test
     void deletesOnlyExpiredKeysAcrossSeveralBatches() throws Exception {
         String prefix = "cleanup-" + UUID.randomUUID() + "-";
         int expired = 2_500; // more than one batch of 1000
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         try (Connection connection = LocalInfra.connect(DB)) {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO idempotency_keys (idempotency_key, request_hash, aggregate_id, aggregate_version,
                         response_status, response_body, expires_at)
-                    SELECT ? || g, 'h', 'q', 1, 201, '{}', now() - interval '1 minute' FROM generate_series(1, ?) g
+                    SELECT ? || g, 'h', 'q', 1, 201, '{}', ? - interval '1 minute' FROM generate_series(1, ?) g
                     UNION ALL
-                    SELECT ? || 'live', 'h', 'q', 1, 201, '{}', now() + interval '1 hour'""")) {
+                    SELECT ? || 'live', 'h', 'q', 1, 201, '{}', ? + interval '1 minute'""")) {
                 insert.setString(1, prefix);
-                insert.setInt(2, expired);
-                insert.setString(3, prefix);
+                insert.setObject(2, now);
+                insert.setInt(3, expired);
+                insert.setString(4, prefix);
+                insert.setObject(5, now);
                 insert.executeUpdate();
             }
             int deleted = cleanup.deleteAllExpired().await().atMost(Duration.ofSeconds(30));
             assertTrue(deleted >= expired, "deleted " + deleted);
             try (PreparedStatement count = connection.prepareStatement(
-                    "SELECT count(*) FILTER (WHERE expires_at < now()), count(*) FROM idempotency_keys "
+                    "SELECT count(*) FILTER (WHERE expires_at < ?), count(*) FROM idempotency_keys "
                             + "WHERE idempotency_key LIKE ? || '%'")) {
-                count.setString(1, prefix);
+                count.setObject(1, now);
+                count.setString(2, prefix);
                 try (ResultSet rows = count.executeQuery()) {
                     rows.next();
                     assertEquals(0, rows.getInt(1));
