@@ -89,7 +89,8 @@ class OutageTest {
             ProjectionConsumer.Settings settings = new ProjectionConsumer.Settings(main.host(), main.port(),
                     main.username(), main.password(), EXCHANGE, QUEUE, main.deadLetterExchange(), 50, 20,
                     main.maxAttempts());
-            try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, listener)) {
+            try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park,
+                    listener)) {
                 consumer.start();
                 await().atMost(Duration.ofSeconds(10)).until(consumer::isConsuming);
 
@@ -109,7 +110,7 @@ class OutageTest {
                 postgres.restore();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                         given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
-                                .body("patients", hasSize(80)));
+                                .body("cashierLine", hasSize(80)));
                 assertEquals(0, deadLettered.get(), "an outage is not a poison message");
                 try (Connection rabbit = TestEvents.rabbit(); Channel channel = rabbit.createChannel()) {
                     await().atMost(Duration.ofSeconds(10)).until(() -> channel.queueDeclarePassive(QUEUE)
@@ -138,7 +139,7 @@ class OutageTest {
             }
             for (int p = 1; p <= 30; p++) {
                 stream.add(new PatientCalledAtCashier(stream.queueId, "P-" + p, "D-" + (p % 3)));
-                stream.add(new PatientAbsentAtCashier(stream.queueId, "P-" + p, 1));
+                stream.add(new PatientAbsentAtCashier(stream.queueId, "P-" + p, 1, null));
             }
             streams.add(stream);
         }
@@ -182,7 +183,7 @@ class OutageTest {
             for (TestEvents.Stream stream : streams) {
                 assertEquals(everyVersionOnceInOrder, applied.get(stream.queueId), stream.queueId);
                 given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
-                        .body("version", equalTo(lastVersion)).body("patients", hasSize(30));
+                        .body("version", equalTo(lastVersion)).body("cashierLine", hasSize(30));
             }
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     direct.queueDeclarePassive(ProjectionTestInfra.QUEUE).getMessageCount() == 0);

@@ -139,7 +139,8 @@ class ProjectionBenchmark {
         ProjectionConsumer.Settings settings = directSettings("projection-bench.unused", backlogQueue);
         long start = System.nanoTime();
         long jitBefore = jitCpuMillis();
-        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, counting)) {
+        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park,
+                counting)) {
             consumer.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (finishedAt.get() == 0 && System.nanoTime() < deadline) {
@@ -174,7 +175,8 @@ class ProjectionBenchmark {
         long total = (long) rate * seconds;
         ProjectionConsumer.Settings settings = directSettings(LAG_EXCHANGE, LAG_QUEUE);
         Instant from = Instant.now();
-        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, lagRecorder);
+        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park,
+                lagRecorder);
              Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
             channel.queueDelete(LAG_QUEUE);
             consumer.start();

@@ -49,7 +49,7 @@ class RebuildTest {
             try (var c = LocalInfra.connect(ProjectionTestInfra.DATABASE); Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM projection.patients WHERE queue_id = '" + damaged + "'");
             }
-            given().get("/api/waiting-rooms/{q}/queue", damaged).then().body("patients", hasSize(0));
+            given().get("/api/waiting-rooms/{q}/queue", damaged).then().body("cashierLine", hasSize(0));
 
             TestEvents.Stream flowing = new TestEvents.Stream(TestEvents.newQueueId("flowing")).created();
             TestEvents.store(flowing.events);
@@ -79,7 +79,7 @@ class RebuildTest {
                         .body("name", equalTo("waiting-rooms"));
                 // The live projection keeps answering during the rebuild.
                 given().get("/api/waiting-rooms/{q}/queue", streams.get(1).queueId).then().statusCode(200)
-                        .body("patients", hasSize(59));
+                        .body("cashierLine", hasSize(59));
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                         given().get("/api/projections").then().body("[0].status", equalTo("LIVE"))
                                 .body("[0].rebuild.finishedAt", notNullValue()));
@@ -93,11 +93,11 @@ class RebuildTest {
             assertTrue(finalVersion > 10, "events must have kept flowing during the rebuild");
             WaitingRoomResourceTest.awaitVersion(flowing.queueId, finalVersion);
             given().get("/api/waiting-rooms/{q}/queue", flowing.queueId).then()
-                    .body("patients", hasSize(finalVersion - 1));
-            given().get("/api/waiting-rooms/{q}/queue", damaged).then().body("patients", hasSize(59))
+                    .body("cashierLine", hasSize(finalVersion - 1));
+            given().get("/api/waiting-rooms/{q}/queue", damaged).then().body("cashierLine", hasSize(59))
                     .body("version", equalTo(62));
             given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", damaged).then()
-                    .body("state", equalTo("AtCashier")).body("steps", hasSize(2));
+                    .body("state", equalTo("AtCashier")).body("visits[0].steps", hasSize(2));
             var status = given().get("/api/projections").then().extract().jsonPath();
             assertEquals(status.getLong("[0].rebuild.total") > 0, true);
             assertNull(status.getString("[0].rebuild.lastError"));

@@ -9,7 +9,10 @@ import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.Routing;
+import com.waitingroom.kernel.events.PatientAbsentAtCashier;
+import com.waitingroom.kernel.events.PatientAbsentAtConsultation;
 import com.waitingroom.kernel.events.PatientCheckedIn;
+import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
 import com.waitingroom.testsupport.EventStoreRows;
 import com.waitingroom.testsupport.LocalInfra;
@@ -50,10 +53,15 @@ public final class TestEvents implements AutoCloseable {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A stream under construction: versions are assigned in call order. */
+    /**
+     * A stream under construction: versions are assigned in call order. The line-entering helpers
+     * carry line sequences and visits as the aggregate hands them out (one counter per queue, from 1).
+     */
     public static final class Stream {
         public final String queueId;
         public final List<EventEnvelope> events = new ArrayList<>();
+        private final Map<String, Integer> visits = new HashMap<>();
+        private long nextLineSequence = 1;
         private Instant clock;
 
         public Stream(String queueId, Instant start) {
@@ -70,8 +78,21 @@ public final class TestEvents implements AutoCloseable {
         }
 
         public Stream checkIn(String patientId, String name, Priority priority) {
+            int visit = visits.merge(patientId, 1, Integer::sum);
             return add(new PatientCheckedIn(queueId, patientId, name, priority, priority, "General", null, 40,
-                    false, events.size()));
+                    false, events.size(), nextLineSequence++, visit));
+        }
+
+        public Stream paymentValidated(String patientId, String reference) {
+            return add(new PatientPaymentValidated(queueId, patientId, reference, nextLineSequence++));
+        }
+
+        public Stream absentAtCashier(String patientId, int retry) {
+            return add(new PatientAbsentAtCashier(queueId, patientId, retry, nextLineSequence++));
+        }
+
+        public Stream absentAtConsultation(String patientId, String roomId, int retry) {
+            return add(new PatientAbsentAtConsultation(queueId, patientId, roomId, retry, nextLineSequence++));
         }
 
         public Stream add(DomainEvent event) {

@@ -7,12 +7,10 @@ import com.waitingroom.kernel.events.PatientCalled;
 import com.waitingroom.kernel.events.PatientCalledAtCashier;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
-import com.waitingroom.kernel.events.PatientPaymentValidated;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,23 +23,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The query API end to end: events published to RabbitMQ, read models in PostgreSQL, HTTP views. */
 @QuarkusTest
 @QuarkusTestResource(value = ProjectionTestInfra.class, restrictToAnnotatedClass = false)
-class WaitingRoomResourceTest {
-
-    static TestEvents events;
-
-    @BeforeAll
-    static void connect() throws Exception {
-        events = new TestEvents();
-    }
-
-    @AfterAll
-    static void disconnect() throws Exception {
-        events.close();
-    }
+class WaitingRoomResourceTest extends PublishingTest {
 
     static void awaitVersion(String queueId, long version) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
@@ -51,7 +38,7 @@ class WaitingRoomResourceTest {
     }
 
     @Test
-    void waitingPatientsAreOrderedByPriorityThenCheckInTime() throws Exception {
+    void waitingPatientsAreOrderedByPriorityThenLineSequence() throws Exception {
         TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("order")).created()
                 .checkIn("P-1", "Ana", Priority.LOW)
                 .checkIn("P-2", "Bruno", Priority.URGENT)
@@ -62,12 +49,36 @@ class WaitingRoomResourceTest {
 
         given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
                 .body("queueId", equalTo(stream.queueId))
-                .body("patients.patientId", contains("P-2", "P-4", "P-3", "P-1"))
-                .body("patients.priority", contains("Urgent", "Urgent", "High", "Low"))
-                .body("patients[0].patientName", equalTo("Bruno"))
-                .body("patients[0].state", equalTo("WaitingForCashier"))
-                .body("patients[0].checkedInAt", equalTo(stream.version(3).occurredAt().toString()))
-                .body("patients[0].waitSeconds", notNullValue());
+                .body("cashierLine.patientId", contains("P-2", "P-4", "P-3", "P-1"))
+                .body("cashierLine.position", contains(1, 2, 3, 4))
+                .body("cashierLine.priority", contains("Urgent", "Urgent", "High", "Low"))
+                .body("cashierLine[0].patientName", equalTo("Bruno"))
+                .body("cashierLine[0].state", equalTo("WaitingForCashier"))
+                .body("cashierLine[0].consultationType", equalTo("General"))
+                .body("cashierLine[0].checkedInAt", equalTo(stream.version(3).occurredAt().toString()))
+                .body("cashierLine[0].waitSeconds", notNullValue())
+                .body("consultationLine", hasSize(0)).body("paymentPending", hasSize(0));
+    }
+
+    /** The @QuarkusTest app runs on {@link FixedClock}; the packaged app (IT) on the system clock. */
+    @Test
+    @DisabledOnIntegrationTest
+    void waitSecondsAreMeasuredOnTheInjectedClock() throws Exception {
+        TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("clock"),
+                FixedClock.NOW.minusSeconds(754).minusMillis(300)).created()
+                .checkIn("P-1", "Ana", Priority.HIGH);
+        events.publishAll(stream.events);
+        awaitVersion(stream.queueId, 2);
+        Duration waited = Duration.between(stream.version(2).occurredAt(), FixedClock.NOW);
+
+        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
+                .body("cashierLine[0].waitSeconds", equalTo((int) waited.getSeconds()));
+        given().get("/api/waiting-rooms/{q}/next-turn", stream.queueId).then().statusCode(200)
+                .body("nextForCashier.waitSeconds", equalTo((int) waited.getSeconds()));
+        var monitor = given().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(waited.getSeconds(), monitor.getLong("maxWaitSeconds"));
+        assertEquals(Math.round(waited.toMillis() / 100.0) / 10.0, monitor.getDouble("averageWaitSeconds"), 1e-9);
     }
 
     @Test
@@ -100,10 +111,10 @@ class WaitingRoomResourceTest {
         awaitVersion(stream.queueId, 5);
 
         given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", stream.queueId).then().statusCode(200)
-                .body("steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier"))
+                .body("visits[0].steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier"))
                 .body("state", equalTo("AtCashier"));
         given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
-                .body("patients", hasSize(0));
+                .body("cashierLine", hasSize(0));
         given().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then().statusCode(200)
                 .body("atCashier", equalTo(2)).body("waitingTotal", equalTo(0));
     }
@@ -125,7 +136,7 @@ class WaitingRoomResourceTest {
         events.publish(stream.version(3));
         awaitVersion(stream.queueId, 3);
         Response changed = given().header("If-None-Match", etag).get("/api/waiting-rooms/{q}/queue", stream.queueId);
-        changed.then().statusCode(200).body("patients", hasSize(2));
+        changed.then().statusCode(200).body("cashierLine", hasSize(2));
         org.junit.jupiter.api.Assertions.assertNotEquals(etag, changed.header("ETag"));
     }
 
@@ -137,7 +148,7 @@ class WaitingRoomResourceTest {
                 .checkIn("P-1", "Ana", Priority.HIGH)
                 .checkIn("P-2", "Bruno", Priority.LOW)
                 .add(new PatientCalledAtCashier(q, "P-1", "D-1"))
-                .add(new PatientPaymentValidated(q, "P-1", "PAY-1"))
+                .paymentValidated("P-1", "PAY-1")
                 .add(new PatientClaimedForAttention(q, "P-1", "R-1"))
                 .add(new PatientCalled(q, "P-1", "R-1"));
         events.publishAll(stream.events);
@@ -166,10 +177,11 @@ class WaitingRoomResourceTest {
                 .body("waitingByPriority.Low", equalTo(1)).body("waitingTotal", equalTo(1))
                 .body("maxCapacity", equalTo(50));
         given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
-                .body("steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier",
+                .body("visit", equalTo(1)).body("visits.visit", contains(1))
+                .body("visits[0].steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier",
                         "PatientPaymentValidated", "PatientClaimedForAttention", "PatientCalled",
                         "PatientConsultationStarted", "PatientAttentionCompleted"))
-                .body("steps[6].state", equalTo("Completed"));
+                .body("visits[0].steps[6].state", equalTo("Completed"));
         given().get("/api/waiting-rooms/{q}/next-turn", q).then().statusCode(200)
                 .body("rooms[0].state", equalTo("Idle")).body("rooms[0].patientId", nullValue());
     }

@@ -1,7 +1,12 @@
 package com.waitingroom.projection.api;
 
 import com.waitingroom.projection.config.ProjectionConfig;
+import com.waitingroom.projection.messaging.ParkedQueueResumer;
 import com.waitingroom.projection.messaging.ProjectionMetrics;
+import com.waitingroom.projection.store.Failures;
+import com.waitingroom.projection.store.LiveProjection;
+import com.waitingroom.projection.store.LiveProjection.ResumeOutcome;
+import com.waitingroom.projection.store.ParkedQueue;
 import com.waitingroom.projection.store.ProjectionRebuilder;
 import com.waitingroom.projection.store.ProjectionStatusQueries;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -23,10 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
-/** Projection status and rebuild. */
+/** Projection status, rebuild, and the queues parked after a projector failure (list, resume). */
 @Path("/api/projections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "projections")
@@ -40,6 +47,10 @@ public class ProjectionAdminResource {
     ProjectionMetrics metrics;
     @Inject
     ProjectionConfig config;
+    @Inject
+    LiveProjection projection;
+    @Inject
+    ParkedQueueResumer resumer;
 
     @RegisterForReflection
     public record RebuildProgress(Instant startedAt, Instant finishedAt, long applied, long total) {
@@ -47,8 +58,26 @@ public class ProjectionAdminResource {
 
     @RegisterForReflection
     public record ProjectionStatus(String name, String status, long position, Long storeEvents, Long lagEvents,
-                                   long lastLagMillis, Instant lastAppliedAt, long parkedEvents, long deadLetters,
-                                   String lastError, Instant lastErrorAt, RebuildProgress rebuild) {
+                                   long lastLagMillis, Instant lastAppliedAt, long parkedEvents, long parkedQueues,
+                                   long deadLetters, String lastError, Instant lastErrorAt, RebuildProgress rebuild) {
+    }
+
+    @RegisterForReflection
+    public record ParkedQueueView(String queueId, UUID eventId, long version, String eventType, String error,
+                                  Instant firstFailedAt, Instant lastAttemptAt, int attempts, long parkedEvents) {
+        static ParkedQueueView of(ParkedQueue q) {
+            return new ParkedQueueView(q.queueId(), q.eventId(), q.version(), q.eventType(), q.error(),
+                    q.firstFailedAt(), q.lastAttemptAt(), q.attempts(), q.parkedEvents());
+        }
+    }
+
+    /** outcome: RESUMED (its parked events are applied) or PARKED (failed again; error says why). */
+    @RegisterForReflection
+    public record ResumeResult(String queueId, String outcome, int applied, String error) {
+        static ResumeResult of(ResumeOutcome o) {
+            return new ResumeResult(o.queueId(), o.resumed() ? "RESUMED" : "PARKED", o.batch().applied().size(),
+                    o.error());
+        }
     }
 
     @GET
@@ -66,7 +95,7 @@ public class ProjectionAdminResource {
         Long lagEvents = stored.storeEvents() == null ? null : Math.max(0, stored.storeEvents() - stored.position());
         return List.of(new ProjectionStatus(ProjectionConfig.PROJECTION_NAME, stored.status(), stored.position(),
                 stored.storeEvents(), lagEvents, metrics.lastLag().toMillis(), metrics.lastAppliedAt(),
-                stored.parked(), (long) metrics.deadLetterCount(), lastError, lastErrorAt,
+                stored.parked(), stored.parkedQueues(), (long) metrics.deadLetterCount(), lastError, lastErrorAt,
                 new RebuildProgress(stored.rebuildStartedAt(), stored.rebuildFinishedAt(), stored.rebuildApplied(),
                         stored.rebuildTotal())));
     }
@@ -83,14 +112,9 @@ public class ProjectionAdminResource {
     public Response rebuild(@PathParam("name") String name,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws Exception {
         if (!authorized(authorization)) {
-            return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .entity(new ProblemException(401, "UNAUTHORIZED", "a valid admin bearer token is required")
-                            .toProblem()).build();
+            return unauthorized();
         }
-        if (!ProjectionConfig.PROJECTION_NAME.equals(name)) {
-            throw ProblemException.notFound("PROJECTION_NOT_FOUND",
-                    "unknown projection '" + name + "'; known: " + ProjectionConfig.PROJECTION_NAME);
-        }
+        requireKnown(name);
         boolean started;
         try {
             started = rebuilder.start();
@@ -101,6 +125,93 @@ public class ProjectionAdminResource {
             throw new ProblemException(409, "REBUILD_RUNNING", "a rebuild of '" + name + "' is already running");
         }
         return Response.accepted(list().get(0)).header(HttpHeaders.LOCATION, "/api/projections").build();
+    }
+
+    @GET
+    @Path("/{name}/parked-queues")
+    @Operation(summary = "Queues parked after a projector failure: the failing event, error, first failure (admin)")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ParkedQueueView[].class)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response parkedQueues(@PathParam("name") String name,
+                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
+        if (!authorized(authorization)) {
+            return unauthorized();
+        }
+        requireKnown(name);
+        try {
+            return Response.ok(projection.parkedQueues().stream().map(ParkedQueueView::of).toList()).build();
+        } catch (SQLException | RuntimeException e) {
+            throwIfUnavailable(e);
+            throw e;
+        }
+    }
+
+    @POST
+    @Path("/{name}/parked-queues/{queueId}/resume")
+    @Operation(summary = "Resume a parked queue: apply its parked events in order; parked again if it fails (admin)")
+    @APIResponse(responseCode = "200", description = "outcome RESUMED, or PARKED with the new error",
+            content = @Content(schema = @Schema(implementation = ResumeResult.class)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "Unknown projection, or the queue is not parked",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response resume(@PathParam("name") String name, @PathParam("queueId") String queueId,
+                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
+        if (!authorized(authorization)) {
+            return unauthorized();
+        }
+        requireKnown(name);
+        try {
+            ResumeOutcome outcome = resumer.resume(queueId).orElseThrow(() -> ProblemException.notFound(
+                    "QUEUE_NOT_PARKED", "queue '" + queueId + "' is not parked"));
+            return Response.ok(ResumeResult.of(outcome)).build();
+        } catch (SQLException | RuntimeException e) {
+            throwIfUnavailable(e);
+            throw e;
+        }
+    }
+
+    @POST
+    @Path("/{name}/parked-queues/resume")
+    @Operation(summary = "Resume every parked queue (admin); what happened to each")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ResumeResult[].class)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response resumeAll(@PathParam("name") String name,
+                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
+        if (!authorized(authorization)) {
+            return unauthorized();
+        }
+        requireKnown(name);
+        try {
+            return Response.ok(resumer.resumeAll().stream().map(ResumeResult::of).toList()).build();
+        } catch (SQLException | RuntimeException e) {
+            throwIfUnavailable(e);
+            throw e;
+        }
+    }
+
+    private static void requireKnown(String name) {
+        if (!ProjectionConfig.PROJECTION_NAME.equals(name)) {
+            throw ProblemException.notFound("PROJECTION_NOT_FOUND",
+                    "unknown projection '" + name + "'; known: " + ProjectionConfig.PROJECTION_NAME);
+        }
+    }
+
+    /** The database is unreachable: 503 (try again), not a 500; anything else propagates as it is. */
+    private static void throwIfUnavailable(Exception e) {
+        if (!(e instanceof ProblemException) && Failures.isTransient(e)) {
+            throw new ProblemException(503, "DATABASE_UNAVAILABLE", "the database is unavailable: try again later");
+        }
+    }
+
+    private static Response unauthorized() {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .entity(new ProblemException(401, "UNAUTHORIZED", "a valid admin bearer token is required")
+                        .toProblem()).build();
     }
 
     private boolean authorized(String authorization) {

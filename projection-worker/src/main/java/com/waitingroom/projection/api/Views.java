@@ -6,27 +6,42 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Response bodies of the query API (the query contract other services code against). */
+/**
+ * Response bodies of the query API (the query contract other services code against). Lines are
+ * listed in the order the aggregate serves them (kernel LineOrder), never re-sorted here.
+ */
 public final class Views {
 
     private Views() {
     }
 
+    /** A patient in a line; {@code position} is 1-based within that line. */
     @RegisterForReflection
-    public record WaitingPatient(String patientId, String patientName, String priority, String state,
+    public record WaitingPatient(int position, String patientId, String patientName, String priority, String state,
                                  String consultationType, Instant checkedInAt, long waitSeconds) {
     }
 
+    /**
+     * The waiting room: the cashier line (WaitingForCashier), the consultation line
+     * (WaitingForConsultation) and the patients whose payment is pending (not callable by the cashier).
+     */
     @RegisterForReflection
-    public record QueueState(String queueId, long version, List<WaitingPatient> patients) {
+    public record QueueState(String queueId, long version, List<WaitingPatient> cashierLine,
+                             List<WaitingPatient> consultationLine, List<WaitingPatient> paymentPending) {
     }
 
+    /**
+     * Counts per state (they add up to every patient row: waitingForCashier + atCashier +
+     * paymentPending + waitingForConsultation + withRoom + inConsultation + completed + cancelled + left),
+     * waiting = WaitingForCashier + PaymentPending + WaitingForConsultation, and who each line serves next.
+     */
     @RegisterForReflection
     public record QueueMonitor(String queueId, String name, Integer maxCapacity, long version,
-                               Map<String, Long> waitingByPriority, long waitingTotal, long atCashier,
-                               long waitingForConsultation, long withRoom, long inConsultation, long completed,
-                               long cancelled, long activeRooms, Double averageWaitSeconds, Long maxWaitSeconds,
-                               Instant lastCheckInAt, Double utilization) {
+                               Map<String, Long> waitingByPriority, long waitingTotal, long waitingForCashier,
+                               long atCashier, long paymentPending, long waitingForConsultation, long withRoom,
+                               long inConsultation, long completed, long cancelled, long left, long activeRooms,
+                               Double averageWaitSeconds, Long maxWaitSeconds, Instant lastCheckInAt,
+                               Double utilization, String nextForCashier, String nextForConsultation) {
     }
 
     @RegisterForReflection
@@ -34,6 +49,7 @@ public final class Views {
                               Instant calledAt) {
     }
 
+    /** Per room and per cashier desk, the current call; and the first patient of each line. */
     @RegisterForReflection
     public record NextTurn(String queueId, long version, List<StationCall> rooms, List<StationCall> cashierDesks,
                            WaitingPatient nextForCashier, WaitingPatient nextForConsultation) {
@@ -54,8 +70,14 @@ public final class Views {
                        String deskId, String detail) {
     }
 
+    /** The steps of one visit of a patient, in event order. */
+    @RegisterForReflection
+    public record Visit(int visit, List<Step> steps) {
+    }
+
+    /** Every visit of a patient (earlier ones included); name, priority, state and visit are the current visit's. */
     @RegisterForReflection
     public record Trajectory(String queueId, String patientId, String patientName, String priority, String state,
-                             long version, List<Step> steps) {
+                             int visit, long version, List<Visit> visits) {
     }
 }

@@ -19,13 +19,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 
 /**
  * Read-model queries per waiting queue. Every view carries a weak ETag derived from the queue's
  * applied version (time-derived fields such as waitSeconds are computed per response, hence weak)
- * and Cache-Control: no-cache, so displays poll with If-None-Match and mostly get 304.
+ * and Cache-Control: no-cache, so displays poll with If-None-Match and mostly get 304. "Now" is the
+ * injected {@link Clock} (tests fix it).
  */
 @Path("/api/waiting-rooms/{queueId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,10 +39,13 @@ public class WaitingRoomResource {
     ReadModelQueries queries;
     @Inject
     ProjectionConfig config;
+    @Inject
+    Clock clock;
 
     @GET
     @Path("/queue")
-    @Operation(summary = "Queue state: patients waiting, by priority (Urgent first) then check-in time")
+    @Operation(summary = "Queue state: the cashier line, the consultation line and pending payments, each in the"
+            + " order the aggregate serves it (priority, then line sequence)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.QueueState.class)))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match")
     @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -47,34 +53,36 @@ public class WaitingRoomResource {
                           @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
         return conditional("queue", version, ifNoneMatch,
-                () -> new Views.QueueState(queueId, version, queries.waitingPatients(queueId, Instant.now())));
+                () -> found(queueId, queries.queueState(queueId, clock.instant())), Views.QueueState::version);
     }
 
     @GET
     @Path("/monitor")
-    @Operation(summary = "Queue monitor: waiting by priority, at cashier / in consultation, rooms, wait times, utilization")
+    @Operation(summary = "Queue monitor: counts per state and priority, next per line, rooms, wait times, utilization")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.QueueMonitor.class)))
     @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response monitor(@PathParam("queueId") String queueId,
                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
-        return conditional("monitor", version, ifNoneMatch, () -> queries.monitor(queueId, version, Instant.now()));
+        return conditional("monitor", version, ifNoneMatch,
+                () -> found(queueId, queries.monitor(queueId, clock.instant())), Views.QueueMonitor::version);
     }
 
     @GET
     @Path("/next-turn")
-    @Operation(summary = "Current calls per consulting room and cashier desk, and who is next (waiting-room display)")
+    @Operation(summary = "Current calls per consulting room and cashier desk, and who each line serves next")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.NextTurn.class)))
     @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response nextTurn(@PathParam("queueId") String queueId,
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
-        return conditional("next-turn", version, ifNoneMatch, () -> queries.nextTurn(queueId, version, Instant.now()));
+        return conditional("next-turn", version, ifNoneMatch,
+                () -> found(queueId, queries.nextTurn(queueId, clock.instant())), Views.NextTurn::version);
     }
 
     @GET
     @Path("/history")
-    @Operation(summary = "Last N completed or cancelled attentions, most recent first")
+    @Operation(summary = "Last N finished visits (completed, cancelled or left), most recent first")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.History.class)))
     @APIResponse(responseCode = "400", description = "Invalid limit", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -83,12 +91,12 @@ public class WaitingRoomResource {
         int limit = parseLimit(limitText);
         long version = requireQueue(queueId);
         return conditional("history-" + limit, version, ifNoneMatch,
-                () -> new Views.History(queueId, version, queries.history(queueId, limit)));
+                () -> new Views.History(queueId, version, queries.history(queueId, limit)), Views.History::version);
     }
 
     @GET
     @Path("/patients/{patientId}/trajectory")
-    @Operation(summary = "Every step of one patient's visit with timestamps")
+    @Operation(summary = "Every step of every visit of one patient with timestamps, grouped by visit")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.Trajectory.class)))
     @APIResponse(responseCode = "404", description = "Unknown queue or patient",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -96,8 +104,9 @@ public class WaitingRoomResource {
                                @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
         return conditional("trajectory-" + patientId, version, ifNoneMatch,
-                () -> queries.trajectory(queueId, patientId, version).orElseThrow(() -> ProblemException.notFound(
-                        "PATIENT_NOT_FOUND", "patient '" + patientId + "' is not known in queue '" + queueId + "'")));
+                () -> queries.trajectory(queueId, patientId).orElseThrow(() -> ProblemException.notFound(
+                        "PATIENT_NOT_FOUND", "patient '" + patientId + "' is not known in queue '" + queueId + "'")),
+                Views.Trajectory::version);
     }
 
     private int parseLimit(String text) {
@@ -115,21 +124,41 @@ public class WaitingRoomResource {
         throw ProblemException.invalid("limit", "must be an integer between 1 and " + config.historyLimitMax());
     }
 
-    private long requireQueue(String queueId) throws SQLException {
-        return queries.queueVersion(queueId).orElseThrow(() -> ProblemException.notFound("QUEUE_NOT_FOUND",
-                "waiting queue '" + queueId + "' is unknown to the projection"));
+    /** A view of a queue that existed a moment ago (queues are never deleted; a rebuild swaps them atomically). */
+    private static <T> T found(String queueId, Optional<T> view) {
+        return view.orElseThrow(() -> queueNotFound(queueId));
     }
 
-    private static Response conditional(String view, long version, String ifNoneMatch, Callable<Object> body)
-            throws Exception {
-        String tag = view + "-v" + version;
-        String etag = "W/\"" + tag + "\"";
-        if (matches(ifNoneMatch, tag)) {
-            return Response.notModified().header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                    .build();
+    private static ProblemException queueNotFound(String queueId) {
+        return ProblemException.notFound("QUEUE_NOT_FOUND", "waiting queue '" + queueId + "' is unknown to the projection");
+    }
+
+    private long requireQueue(String queueId) throws SQLException {
+        return queries.queueVersion(queueId).orElseThrow(() -> queueNotFound(queueId));
+    }
+
+    /**
+     * 304 when the client holds the current version; otherwise the body with the ETag of the
+     * version the body was read at (it may be newer than the one checked: events keep arriving).
+     */
+    private static <T> Response conditional(String view, long version, String ifNoneMatch, Callable<T> body,
+                                            ToLongFunction<T> bodyVersion) throws Exception {
+        if (matches(ifNoneMatch, tag(view, version))) {
+            return Response.notModified().header(HttpHeaders.ETAG, etag(view, version))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-cache").build();
         }
-        return Response.ok(body.call()).header(HttpHeaders.ETAG, etag).header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .build();
+        T representation = body.call();
+        return Response.ok(representation)
+                .header(HttpHeaders.ETAG, etag(view, bodyVersion.applyAsLong(representation)))
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache").build();
+    }
+
+    private static String tag(String view, long version) {
+        return view + "-v" + version;
+    }
+
+    private static String etag(String view, long version) {
+        return "W/\"" + tag(view, version) + "\"";
     }
 
     /** Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored, "*" matches any current representation. */

@@ -14,6 +14,7 @@ import com.waitingroom.kernel.events.PatientCancelledByPayment;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientLeft;
 import com.waitingroom.kernel.events.PatientPaymentPending;
 import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
@@ -25,7 +26,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PatientPaymentPending.class, PatientAbsentAtCashier.class, PatientCancelledByPayment.class,
         ConsultingRoomActivated.class, ConsultingRoomDeactivated.class, PatientClaimedForAttention.class,
         PatientCalled.class, PatientConsultationStarted.class, PatientAttentionCompleted.class,
-        PatientAbsentAtConsultation.class, PatientCancelledByAbsence.class})
+        PatientAbsentAtConsultation.class, PatientCancelledByAbsence.class, PatientLeft.class})
 public final class KernelReflection {
     private KernelReflection() {
     }

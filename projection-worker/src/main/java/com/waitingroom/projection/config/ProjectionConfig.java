@@ -28,7 +28,7 @@ public interface ProjectionConfig {
     @WithName("batch-size")
     int batchSize();
 
-    /** Attempts for an event whose handler fails before it is dead-lettered. */
+    /** Attempts (one event per transaction) for an event whose projection fails before its queue is parked. */
     @WithName("max-attempts")
     int maxAttempts();
 

@@ -14,6 +14,10 @@ public final class PatientRecord {
     public PatientState state;
     public Instant checkedInAt;
     public long checkInVersion;
+    /** Place in its line (kernel LineOrder): drawn at check-in, payment validation and requeue. */
+    public long lineSequence;
+    /** This patient's visit to the queue, from 1; a re-check-in after a finished visit starts the next. */
+    public int visit = 1;
     public String deskId;
     public String roomId;
     public Instant calledAt;

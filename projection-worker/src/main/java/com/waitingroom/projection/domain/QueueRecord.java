@@ -10,6 +10,8 @@ public final class QueueRecord {
     public Instant createdAt;
     public Instant lastCheckInAt;
     public long version;
+    /** The queue's line counter (kernel LineOrder): the sequence the next patient entering a line draws. */
+    public long nextLineSequence = 1;
     public boolean dirty;
 
     public QueueRecord(String queueId) {

@@ -2,6 +2,7 @@ package com.waitingroom.projection.domain;
 
 import com.waitingroom.kernel.DomainEvent;
 import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.LineOrder;
 import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.events.ConsultingRoomActivated;
 import com.waitingroom.kernel.events.ConsultingRoomDeactivated;
@@ -15,6 +16,7 @@ import com.waitingroom.kernel.events.PatientCancelledByPayment;
 import com.waitingroom.kernel.events.PatientCheckedIn;
 import com.waitingroom.kernel.events.PatientClaimedForAttention;
 import com.waitingroom.kernel.events.PatientConsultationStarted;
+import com.waitingroom.kernel.events.PatientLeft;
 import com.waitingroom.kernel.events.PatientPaymentPending;
 import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
@@ -26,6 +28,10 @@ import java.time.Instant;
  * the store loads the rows before and saves the dirty ones after. Transitions are lenient on the
  * source state (the aggregate already validated the command); only references to things that
  * never existed (queue, patient) are rejected as inconsistent.
+ *
+ * <p>Line order is not decided here: every event that puts a patient in a line carries its line
+ * sequence, and a schema-1 event without one draws from the queue's counter exactly as the
+ * aggregate did ({@link LineOrder}).
  */
 public final class ReadModelProjector {
 
@@ -71,6 +77,7 @@ public final class ReadModelProjector {
             return;
         }
         if (event instanceof PatientCheckedIn checkedIn) {
+            PatientRecord previous = state.patient(queueId, checkedIn.patientId());
             PatientRecord patient = new PatientRecord(queueId, checkedIn.patientId());
             Priority priority = checkedIn.priority();
             patient.patientName = checkedIn.patientName();
@@ -83,18 +90,40 @@ public final class ReadModelProjector {
             patient.state = PatientState.WaitingForCashier;
             patient.checkedInAt = at;
             patient.checkInVersion = version;
+            patient.visit = visitOf(checkedIn, previous);
+            placeInLine(queue, patient, checkedIn.lineSequence());
             patient.dirty = true;
-            // A re-check-in after a finished visit starts a fresh row (same key).
+            if (previous != null) {
+                releaseDesk(state, previous);
+                releaseRoom(state, previous);
+            }
+            // A re-check-in after a finished visit starts a fresh row (same key); the earlier
+            // visits' steps stay in patient_steps.
             state.patients.put(new ReadModelState.Key(queueId, checkedIn.patientId()), patient);
             queue.lastCheckInAt = at;
             step(state, envelope, patient, "priority=" + patient.priority);
             return;
         }
-        applyPatientEvent(state, envelope, event, queueId, at);
+        applyPatientEvent(state, envelope, event, queue, at);
+    }
+
+    /** The visit the event carries; a schema-1 check-in follows the previous visit of that patient. */
+    private static int visitOf(PatientCheckedIn checkedIn, PatientRecord previous) {
+        if (checkedIn.visit() != null) {
+            return checkedIn.visit();
+        }
+        return previous == null ? 1 : previous.visit + 1;
+    }
+
+    /** The patient enters a line at the sequence its event carries (or the counter's, for schema 1). */
+    private static void placeInLine(QueueRecord queue, PatientRecord patient, Long carried) {
+        patient.lineSequence = LineOrder.resolve(carried, queue.nextLineSequence);
+        queue.nextLineSequence = LineOrder.advance(queue.nextLineSequence, patient.lineSequence);
     }
 
     private void applyPatientEvent(ReadModelState state, EventEnvelope envelope, DomainEvent event,
-                                   String queueId, Instant at) {
+                                   QueueRecord queue, Instant at) {
+        String queueId = queue.queueId;
         String patientId = envelope.payload().path("patientId").asText(null);
         PatientRecord patient = patientId == null ? null : state.patient(queueId, patientId);
         if (patient == null) {
@@ -105,19 +134,22 @@ public final class ReadModelProjector {
         String detail = null;
         if (event instanceof PatientCalledAtCashier called) {
             releaseDesk(state, patient);
-            StationRecord desk = state.desk(queueId, called.deskId());
+            String deskId = called.deskOrDefault();
+            StationRecord desk = state.desk(queueId, deskId);
             desk.state = StationRecord.CALLING;
             desk.patientId = patient.patientId;
             desk.calledAt = at;
             desk.dirty = true;
             patient.state = PatientState.AtCashier;
-            patient.deskId = called.deskId();
+            patient.deskId = deskId;
             patient.calledAt = at;
         } else if (event instanceof PatientPaymentValidated validated) {
             releaseDesk(state, patient);
             patient.state = PatientState.WaitingForConsultation;
+            placeInLine(queue, patient, validated.lineSequence());
             detail = "paymentReference=" + validated.paymentReference();
         } else if (event instanceof PatientPaymentPending pending) {
+            // A pending payment never holds the desk: the cashier calls the next patient meanwhile.
             releaseDesk(state, patient);
             patient.state = PatientState.PaymentPending;
             patient.paymentAttempts = pending.attempt();
@@ -125,6 +157,7 @@ public final class ReadModelProjector {
         } else if (event instanceof PatientAbsentAtCashier absent) {
             releaseDesk(state, patient);
             patient.state = PatientState.WaitingForCashier;
+            placeInLine(queue, patient, absent.lineSequence());
             patient.absences++;
             detail = "retry=" + absent.retryNumber();
         } else if (event instanceof PatientCancelledByPayment cancelled) {
@@ -168,11 +201,18 @@ public final class ReadModelProjector {
             releaseRoom(state, patient);
             patient.state = PatientState.WaitingForConsultation;
             patient.roomId = null;
+            placeInLine(queue, patient, absent.lineSequence());
             patient.absences++;
             detail = "retry=" + absent.retryNumber();
         } else if (event instanceof PatientCancelledByAbsence cancelled) {
+            releaseDesk(state, patient);
             releaseRoom(state, patient);
             finish(patient, at, "CancelledByAbsence", null, PatientState.Cancelled);
+        } else if (event instanceof PatientLeft left) {
+            releaseDesk(state, patient);
+            releaseRoom(state, patient);
+            finish(patient, at, "Left", left.reason(), PatientState.Left);
+            detail = left.reason();
         } else {
             throw new InconsistentEventException("no read-model handler for " + envelope.eventType());
         }
@@ -204,7 +244,7 @@ public final class ReadModelProjector {
     }
 
     private static void step(ReadModelState state, EventEnvelope envelope, PatientRecord patient, String detail) {
-        state.steps.add(new TrajectoryStep(patient.queueId, envelope.version(), patient.patientId,
+        state.steps.add(new TrajectoryStep(patient.queueId, envelope.version(), patient.patientId, patient.visit,
                 envelope.eventType(), envelope.occurredAt(), patient.state, patient.roomId, patient.deskId, detail));
     }
 }

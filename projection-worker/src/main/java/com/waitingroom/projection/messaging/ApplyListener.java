@@ -15,4 +15,8 @@ public interface ApplyListener {
 
     default void failed(String error) {
     }
+
+    /** A projector failure parked this queue (its events wait in parked_events until it is resumed). */
+    default void queueParked(String queueId, String error) {
+    }
 }

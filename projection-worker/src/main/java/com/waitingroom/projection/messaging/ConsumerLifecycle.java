@@ -1,6 +1,8 @@
 package com.waitingroom.projection.messaging;
 
 import com.waitingroom.projection.config.ProjectionConfig;
+import com.waitingroom.projection.store.EventApplyException;
+import com.waitingroom.projection.store.Failures;
 import com.waitingroom.projection.store.LiveProjection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,7 +12,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** Starts the queue consumer with the application and drains it on shutdown. */
+import java.time.Instant;
+
+/**
+ * Starts the queue consumer with the application (after resuming the parked queues: a fix may have
+ * been deployed) and drains it on shutdown; runs the sweep for parked events whose gap never closes.
+ */
 @ApplicationScoped
 public class ConsumerLifecycle {
 
@@ -22,16 +29,40 @@ public class ConsumerLifecycle {
     LiveProjection projection;
     @Inject
     ProjectionMetrics metrics;
+    @Inject
+    ParkedQueueResumer resumer;
 
     private volatile ProjectionConsumer consumer;
 
     void onStart(@Observes StartupEvent event) {
-        consumer = new ProjectionConsumer(settings(config), projection::apply, metrics);
-        consumer.start();
+        start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** What a restart of the worker does to the consuming side (also used by tests). */
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    private synchronized void start() {
+        try {
+            resumer.resumeAll();
+        } catch (Exception e) {
+            // Not fatal: the queues stay parked (listed, alerted) and can be resumed by the admin call.
+            LOG.warnf("resuming parked queues at start failed: %s", Failures.describe(e));
+            metrics.failed(Failures.describe(e));
+        }
+        consumer = new ProjectionConsumer(settings(config), projection::apply, projection::park, metrics);
+        consumer.start();
+    }
+
+    private synchronized void stop() {
         ProjectionConsumer current = consumer;
+        consumer = null;
         if (current != null) {
             current.close();
         }
@@ -53,9 +84,27 @@ public class ConsumerLifecycle {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryParked() {
         try {
-            metrics.batchCommitted(projection.retryParked(config.parkedRetryAfter()), java.time.Instant.now());
+            metrics.batchCommitted(projection.retryParked(config.parkedRetryAfter()), Instant.now());
+        } catch (EventApplyException e) {
+            parkAfterSweep(e);
         } catch (Exception e) {
             LOG.warnf("retrying parked events failed: %s", Failures.describe(e));
+            metrics.failed(Failures.describe(e));
+        }
+    }
+
+    /** A parked event whose gap closed turned out to fail: its queue is parked like on delivery. */
+    private void parkAfterSweep(EventApplyException failure) {
+        if (Failures.isTransient(failure)) {
+            metrics.failed(Failures.describe(failure));
+            return;
+        }
+        try {
+            projection.park(failure, 1, null);
+            LOG.errorf("parked queue %s: %s", failure.event().aggregateId(), failure.getMessage());
+            metrics.queueParked(failure.event().aggregateId(), failure.getMessage());
+        } catch (Exception e) {
+            LOG.warnf("parking queue %s failed: %s", failure.event().aggregateId(), Failures.describe(e));
             metrics.failed(Failures.describe(e));
         }
     }

@@ -1,38 +1,32 @@
 package com.waitingroom.projection.messaging;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
-import com.waitingroom.kernel.AggregateTypes;
-import com.waitingroom.kernel.DomainEvent;
-import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventDecodingException;
-import com.waitingroom.kernel.EventEnvelope;
-import com.waitingroom.kernel.Routing;
 import com.waitingroom.projection.store.BatchOutcome;
+import com.waitingroom.projection.store.EventApplyException;
+import com.waitingroom.projection.store.Failures;
 import com.waitingroom.projection.store.IncomingEvent;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Consumes the projection queue with manual acks and applies deliveries in batches: the broker
- * thread only enqueues, one applier thread drains up to batch-size messages, applies them in one
- * transaction and acks them (multiple=true) only after the commit. Not a CDI bean so a test can
- * run a second instance against the same queue.
+ * The consume/ack loop of the projection queue, with manual acks: the broker thread only decodes
+ * and enqueues, one applier thread drains up to batch-size deliveries, hands them to
+ * {@link FailureIsolation} (one transaction, or one per event when an event fails) and acks them
+ * (multiple=true) only once all are committed, parked or dead-lettered. Also owns the connection and
+ * the subscription's life (re-subscribing after a channel loss). Not a CDI bean so a test can run a
+ * second instance against the same queue.
  */
 public final class ProjectionConsumer implements AutoCloseable {
 
@@ -52,6 +46,12 @@ public final class ProjectionConsumer implements AutoCloseable {
         BatchOutcome apply(List<IncomingEvent> batch) throws SQLException;
     }
 
+    /** Parks the queue of the event a failure names, keeping the delivered event durably too. */
+    @FunctionalInterface
+    public interface QueueParker {
+        BatchOutcome park(EventApplyException failure, int attempts, IncomingEvent delivered) throws SQLException;
+    }
+
     /**
      * A delivery, decoded on the broker's thread so decoding overlaps the applier's database work.
      * subscription tells which life of the consume channel delivered it: once that channel closes,
@@ -61,22 +61,19 @@ public final class ProjectionConsumer implements AutoCloseable {
                            IncomingEvent event, RuntimeException decodeError) {
     }
 
-    private record Decoded(Inbound message, IncomingEvent event) {
-    }
-
     private Inbound inbound(Channel channel, long subscription, Delivery delivery) {
         long tag = delivery.getEnvelope().getDeliveryTag();
         try {
-            return new Inbound(channel, subscription, tag, delivery, decode(delivery), null);
+            return new Inbound(channel, subscription, tag, delivery, decoder.decode(delivery), null);
         } catch (EventDecodingException | IllegalArgumentException e) {
             return new Inbound(channel, subscription, tag, delivery, null, e);
         }
     }
 
     private final Settings settings;
-    private final BatchApplier applier;
     private final ApplyListener listener;
-    private final EventCodec codec = EventCodec.standard();
+    private final FailureIsolation isolation;
+    private final DeliveryDecoder decoder = new DeliveryDecoder();
     private final BlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong subscription = new AtomicLong();
     private volatile boolean running;
@@ -87,13 +84,13 @@ public final class ProjectionConsumer implements AutoCloseable {
     private volatile boolean subscriptionLost = true;
     private volatile Connection connection;
     private volatile Channel consumeChannel;
-    private volatile Channel publishChannel;
+    private volatile DeadLetterPublisher deadLetters;
     private Thread applierThread;
 
-    public ProjectionConsumer(Settings settings, BatchApplier applier, ApplyListener listener) {
+    public ProjectionConsumer(Settings settings, BatchApplier applier, QueueParker parker, ApplyListener listener) {
         this.settings = settings;
-        this.applier = applier;
         this.listener = listener;
+        this.isolation = new FailureIsolation(applier, parker, listener, settings.maxAttempts(), () -> running);
     }
 
     /** Connects (retrying in the background until the broker answers) and starts applying. */
@@ -170,7 +167,7 @@ public final class ProjectionConsumer implements AutoCloseable {
         try {
             Channel publish = opened.createChannel();
             publish.confirmSelect();
-            publishChannel = publish;
+            deadLetters = new DeadLetterPublisher(publish, settings, listener);
             connection = opened;
             subscribe();
         } catch (Exception e) {
@@ -184,16 +181,6 @@ public final class ProjectionConsumer implements AutoCloseable {
         }
         LOG.infof("consuming %s (bound with # to %s), prefetch %d, batch %d", settings.queue(), settings.exchange(),
                 settings.prefetch(), settings.batchSize());
-    }
-
-    private void declareTopology(Channel channel) throws Exception {
-        channel.exchangeDeclare(settings.exchange(), "topic", true);
-        channel.queueDeclare(settings.queue(), true, false, false, null);
-        channel.queueBind(settings.queue(), settings.exchange(), Routing.ALL_EVENTS);
-        channel.exchangeDeclare(settings.deadLetterExchange(), "topic", true);
-        channel.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
-        // The routing key of a dead letter is the queue it died in, so each consumer gets its own.
-        channel.queueBind(settings.deadLetterQueue(), settings.deadLetterExchange(), settings.queue());
     }
 
     private void subscribe() throws Exception {
@@ -211,7 +198,7 @@ public final class ProjectionConsumer implements AutoCloseable {
                 subscriptionLost = true;
             }
         });
-        declareTopology(channel);
+        ConsumerTopology.declare(channel, settings);
         channel.basicQos(settings.prefetch());
         channel.basicConsume(settings.queue(), false,
                 (tag, delivery) -> inbox.add(inbound(channel, subscription.get(), delivery)),
@@ -249,17 +236,17 @@ public final class ProjectionConsumer implements AutoCloseable {
     }
 
     private void process(List<Inbound> batch) throws Exception {
-        List<Decoded> decoded = new ArrayList<>(batch.size());
+        List<IncomingEvent> events = new ArrayList<>(batch.size());
         for (Inbound message : batch) {
             if (message.decodeError() == null) {
-                decoded.add(new Decoded(message, message.event()));
+                events.add(message.event());
             } else {
                 // Deterministic: retrying an undecodable message or unknown type cannot succeed.
-                deadLetter(message, "undecodable: " + Failures.describe(message.decodeError()));
+                deadLetters.publish(message.delivery(), "undecodable: " + Failures.describe(message.decodeError()));
             }
         }
-        if (!decoded.isEmpty()) {
-            applyBatch(decoded);
+        if (!events.isEmpty()) {
+            isolation.apply(events);
         }
         // Everything up to the last tag is now committed, parked or dead-lettered. A batch holds
         // deliveries of one subscription only; if that ended meanwhile the broker redelivers them.
@@ -267,121 +254,6 @@ public final class ProjectionConsumer implements AutoCloseable {
         if (last.subscription() == subscription.get()) {
             last.channel().basicAck(last.deliveryTag(), true);
         }
-    }
-
-    private void applyBatch(List<Decoded> decoded) throws Exception {
-        List<IncomingEvent> events = new ArrayList<>(decoded.size());
-        for (Decoded d : decoded) {
-            events.add(d.event());
-        }
-        long backoff = 100;
-        while (true) {
-            try {
-                BatchOutcome outcome = applier.apply(events);
-                listener.batchCommitted(outcome, Instant.now());
-                return;
-            } catch (Exception e) {
-                if (!Failures.isTransient(e)) {
-                    break;
-                }
-                if (!running) {
-                    throw e;
-                }
-                // The database is unavailable: keep the messages unacked and retry; never dead-letter.
-                LOG.warnf("read-model transaction failed (%s); retrying in %d ms", Failures.describe(e), backoff);
-                listener.failed(Failures.describe(e));
-                sleep(Duration.ofMillis(backoff));
-                backoff = Math.min(backoff * 2, 5000);
-            }
-        }
-        // A handler failed on some event: isolate it by applying one event per transaction.
-        for (Decoded d : decoded) {
-            applySingle(d);
-        }
-    }
-
-    private void applySingle(Decoded d) throws Exception {
-        long backoff = 100;
-        int attempts = 0;
-        while (true) {
-            try {
-                BatchOutcome outcome = applier.apply(List.of(d.event()));
-                listener.batchCommitted(outcome, Instant.now());
-                return;
-            } catch (Exception e) {
-                if (Failures.isTransient(e)) {
-                    if (!running) {
-                        throw e;
-                    }
-                    listener.failed(Failures.describe(e));
-                    sleep(Duration.ofMillis(backoff));
-                    backoff = Math.min(backoff * 2, 5000);
-                    continue;
-                }
-                attempts++;
-                listener.failed(Failures.describe(e));
-                if (attempts >= settings.maxAttempts()) {
-                    deadLetter(d.message(), "handler failed after " + attempts + " attempts: " + Failures.describe(e));
-                    return;
-                }
-                sleep(Duration.ofMillis(50L * attempts));
-            }
-        }
-    }
-
-    private IncomingEvent decode(Delivery delivery) {
-        EventEnvelope envelope = codec.decode(delivery.getBody());
-        if (!AggregateTypes.WAITING_QUEUE.equals(envelope.aggregateType())) {
-            throw new EventDecodingException("unsupported aggregate type '" + envelope.aggregateType() + "'");
-        }
-        DomainEvent payload = codec.payloadOf(envelope);
-        Map<String, Object> headers = delivery.getProperties().getHeaders();
-        Instant publishedAt = epochMillisHeader(headers, Routing.Headers.PUBLISHED_AT);
-        if (publishedAt == null && delivery.getProperties().getTimestamp() != null) {
-            publishedAt = delivery.getProperties().getTimestamp().toInstant();
-        }
-        Instant occurredAt = epochMillisHeader(headers, Routing.Headers.OCCURRED_AT);
-        return new IncomingEvent(envelope, payload, occurredAt == null ? envelope.occurredAt() : occurredAt, publishedAt);
-    }
-
-    static Instant epochMillisHeader(Map<String, Object> headers, String name) {
-        Object value = headers == null ? null : headers.get(name);
-        if (value instanceof Number number) {
-            return Instant.ofEpochMilli(number.longValue());
-        }
-        if (value != null) {
-            try {
-                return Instant.ofEpochMilli(Long.parseLong(value.toString()));
-            } catch (NumberFormatException ignored) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /** Publishes to the dead-letter exchange with the reason and waits for the broker's confirm. */
-    private void deadLetter(Inbound message, String reason) throws Exception {
-        AMQP.BasicProperties original = message.delivery().getProperties();
-        Map<String, Object> headers = new HashMap<>();
-        if (original.getHeaders() != null) {
-            headers.putAll(original.getHeaders());
-        }
-        headers.put(Routing.Headers.DEAD_LETTER_REASON, reason);
-        headers.put("x-original-exchange", message.delivery().getEnvelope().getExchange());
-        headers.put("x-original-routing-key", message.delivery().getEnvelope().getRoutingKey());
-        AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
-        Channel channel = publishChannel;
-        synchronized (channel) {
-            channel.basicPublish(settings.deadLetterExchange(), settings.queue(), true, properties,
-                    message.delivery().getBody());
-            try {
-                channel.waitForConfirmsOrDie(10_000);
-            } catch (TimeoutException e) {
-                throw new java.io.IOException("dead-letter publish not confirmed", e);
-            }
-        }
-        LOG.warnf("dead-lettered message %s: %s", original.getMessageId(), reason);
-        listener.deadLettered(reason);
     }
 
     private static void sleep(Duration duration) {

@@ -37,9 +37,11 @@ public class ProjectionMetrics implements ApplyListener {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> lastErrorAt = new AtomicReference<>();
     private final AtomicLong parkedTotal = new AtomicLong();
+    private final ParkedQueueMonitor parkedQueues;
 
     @Inject
-    public ProjectionMetrics(MeterRegistry registry) {
+    public ProjectionMetrics(MeterRegistry registry, ParkedQueueMonitor parkedQueues) {
+        this.parkedQueues = parkedQueues;
         applied = Counter.builder("projection.events.applied").description("Events applied to the read models")
                 .register(registry);
         deadLetters = Counter.builder("projection.dead.letters").description("Messages sent to the dead-letter queue")
@@ -90,6 +92,24 @@ public class ProjectionMetrics implements ApplyListener {
         deadLetters.increment();
         lastError.set("dead-lettered: " + reason);
         lastErrorAt.set(Instant.now());
+    }
+
+    @Override
+    public void queueParked(String queueId, String error) {
+        parkedQueues.queueParked(queueId);
+        failed("queue " + queueId + " parked: " + error);
+    }
+
+    /**
+     * Parked events applied by resuming a queue: counted as applied, but their lag (as old as the
+     * parking) is not an observation of the live pipeline, so it neither feeds the histogram nor
+     * readiness.
+     */
+    public void caughtUp(BatchOutcome outcome) {
+        if (!outcome.applied().isEmpty()) {
+            applied.increment(outcome.applied().size());
+            lastAppliedEpochMillis.set(System.currentTimeMillis());
+        }
     }
 
     @Override

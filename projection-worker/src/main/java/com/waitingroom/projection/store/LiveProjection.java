@@ -12,8 +12,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** One read-model transaction per batch on the live schema; what the consumers call. */
+import static com.waitingroom.projection.store.ReadModelWriter.LIVE_SCHEMA;
+
+/**
+ * One read-model transaction per call on the live schema: what the consumers call to apply a
+ * batch, retry parked events, park the queue of a failing event, and resume a parked queue.
+ */
 @ApplicationScoped
 public class LiveProjection {
 
@@ -26,17 +32,25 @@ public class LiveProjection {
         this.writer = new ReadModelWriter(new EventStoreReader(EventCodec.standard()), EventCodec.standard());
     }
 
-    public BatchOutcome apply(List<IncomingEvent> batch) throws SQLException {
-        return inTransaction(connection -> writer.apply(connection, ReadModelWriter.LIVE_SCHEMA, batch, true, List.of()));
+    /** What resuming a parked queue did: applied its parked events, or parked it again. */
+    public record ResumeOutcome(String queueId, boolean resumed, BatchOutcome batch, String error) {
     }
 
-    /** Retries parked events whose gap stayed open longer than {@code olderThan} (e.g. a lost message). */
+    public BatchOutcome apply(List<IncomingEvent> batch) throws SQLException {
+        return inTransaction(connection -> writer.apply(connection, LIVE_SCHEMA, batch, true, List.of()));
+    }
+
+    /**
+     * Retries parked events whose gap stayed open longer than {@code olderThan} (e.g. a lost message).
+     * Parked queues are left out: nothing of them is applied until they are resumed.
+     */
     public BatchOutcome retryParked(Duration olderThan) throws SQLException {
         List<String> aggregates = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT DISTINCT aggregate_id FROM "
-                     + ReadModelWriter.LIVE_SCHEMA + ".parked_events WHERE parked_at < now() - make_interval(secs => ?)"
-                     + " LIMIT 100")) {
+             PreparedStatement select = connection.prepareStatement("SELECT DISTINCT e.aggregate_id FROM "
+                     + LIVE_SCHEMA + ".parked_events e WHERE e.parked_at < now() - make_interval(secs => ?)"
+                     + " AND NOT EXISTS (SELECT 1 FROM " + LIVE_SCHEMA + ".parked_queues q"
+                     + " WHERE q.aggregate_id = e.aggregate_id) LIMIT 100")) {
             select.setDouble(1, olderThan.toMillis() / 1000.0);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -47,7 +61,60 @@ public class LiveProjection {
         if (aggregates.isEmpty()) {
             return new BatchOutcome(List.of(), 0, 0, 0);
         }
-        return inTransaction(connection -> writer.apply(connection, ReadModelWriter.LIVE_SCHEMA, List.of(), true, aggregates));
+        return inTransaction(connection -> writer.apply(connection, LIVE_SCHEMA, List.of(), true, aggregates));
+    }
+
+    /**
+     * Parks the queue of the event the failure names: marks the queue, and stores that event and the
+     * delivered one durably in parked_events (the writer parks whatever a marked queue receives), so
+     * the delivery can be acknowledged. Another failure of a parked queue adds to its attempts.
+     */
+    public BatchOutcome park(EventApplyException failure, int attempts, IncomingEvent delivered) throws SQLException {
+        IncomingEvent failing = failure.event();
+        List<IncomingEvent> keep = new ArrayList<>(List.of(failing));
+        if (delivered != null && delivered.aggregateId().equals(failing.aggregateId())) {
+            keep.add(delivered);
+        }
+        return inTransaction(connection -> {
+            ParkedQueueMarks.mark(connection, failing, failure.error(), attempts);
+            return writer.apply(connection, LIVE_SCHEMA, keep, true, List.of());
+        });
+    }
+
+    /**
+     * Clears the mark and applies the queue's parked events in order through the writer (positions
+     * make this idempotent; a gap before them is filled from the event store as usual). If the
+     * projector fails again, nothing of this attempt stays and the queue is parked again, naming the
+     * event that failed now and keeping its first failure time. Empty when the queue is not parked.
+     */
+    public Optional<ResumeOutcome> resume(String queueId) throws SQLException {
+        try {
+            return Optional.ofNullable(inTransaction(connection -> {
+                if (!ParkedQueueMarks.clear(connection, queueId)) {
+                    return null;
+                }
+                return new ResumeOutcome(queueId, true,
+                        writer.apply(connection, LIVE_SCHEMA, List.of(), true, List.of(queueId)), null);
+            }));
+        } catch (EventApplyException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            BatchOutcome parked = park(e, 1, null);
+            return Optional.of(new ResumeOutcome(queueId, false, parked, e.getMessage()));
+        }
+    }
+
+    public List<String> parkedQueueIds() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return ParkedQueueMarks.ids(connection);
+        }
+    }
+
+    public List<ParkedQueue> parkedQueues() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return ParkedQueueMarks.list(connection);
+        }
     }
 
     interface Work<T> {

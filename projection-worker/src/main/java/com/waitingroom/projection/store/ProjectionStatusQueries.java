@@ -26,7 +26,7 @@ public class ProjectionStatusQueries {
 
     public record StoredStatus(String status, String lastError, Instant lastErrorAt, Instant rebuildStartedAt,
                                Instant rebuildFinishedAt, long rebuildApplied, long rebuildTotal, long position,
-                               Long storeEvents, long parked) {
+                               Long storeEvents, long parked, long parkedQueues) {
     }
 
     public record LagStats(long count, Double p50, Double p95, Double p99, Double max) {
@@ -42,10 +42,13 @@ public class ProjectionStatusQueries {
                 position = rs.getLong(1);
             }
             long parked;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + LIVE_SCHEMA + ".parked_events");
+            long parkedQueues;
+            try (PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM " + LIVE_SCHEMA
+                    + ".parked_events), (SELECT count(*) FROM " + LIVE_SCHEMA + ".parked_queues)");
                  ResultSet rs = s.executeQuery()) {
                 rs.next();
                 parked = rs.getLong(1);
+                parkedQueues = rs.getLong(2);
             }
             Long storeEvents = store.exists(c) ? store.count(c) : null;
             try (PreparedStatement s = c.prepareStatement("SELECT status, last_error, last_error_at, rebuild_started_at,"
@@ -58,7 +61,7 @@ public class ProjectionStatusQueries {
                     }
                     return Optional.of(new StoredStatus(rs.getString(1), rs.getString(2), instant(rs, 3),
                             instant(rs, 4), instant(rs, 5), rs.getLong(6), rs.getLong(7), position, storeEvents,
-                            parked));
+                            parked, parkedQueues));
                 }
             }
         }

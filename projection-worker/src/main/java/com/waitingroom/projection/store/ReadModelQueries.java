@@ -1,10 +1,9 @@
 package com.waitingroom.projection.store;
 
-import com.waitingroom.kernel.Priority;
 import com.waitingroom.projection.api.Views;
 import com.waitingroom.projection.domain.PatientState;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -14,137 +13,86 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import static com.waitingroom.projection.store.ReadModelWriter.LIVE_SCHEMA;
 import static com.waitingroom.projection.store.ReadModelWriter.instant;
 
-/** Reads of the live read models for the query API. */
-@ApplicationScoped
+/**
+ * Reads of the live read models for the query API. A view that reads several statements reads
+ * them from one snapshot, so its version, lines and counts always belong together. Plain JDBC on
+ * any {@link DataSource}: usable outside CDI (e.g. a differential test against the aggregate).
+ */
+@Singleton
 public class ReadModelQueries {
 
-    private static final String WAITING_STATES = "('WaitingForCashier', 'PaymentPending', 'WaitingForConsultation')";
-    private static final String PATIENT_COLUMNS = "patient_id, patient_name, priority, state, consultation_type, checked_in_at";
-    private static final String WAITING_ORDER = " ORDER BY priority_level DESC, checked_in_at, check_in_version";
+    /**
+     * The order in which a line is served: the SQL form of kernel {@code LineOrder} (higher priority
+     * level first, then the lower line sequence) over the sequences the events carry, so the read
+     * side shows exactly the order in which the aggregate calls. No view orders a line otherwise.
+     * Served by the index patients_line_order (queue_id, state, priority_level DESC, line_sequence).
+     */
+    public static final String LINE_ORDER = " ORDER BY priority_level DESC, line_sequence";
+
+    private static final String LINE_COLUMNS =
+            "patient_id, patient_name, priority, state, consultation_type, checked_in_at";
+
+    private final DataSource dataSource;
 
     @Inject
-    DataSource dataSource;
+    public ReadModelQueries(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     /** The queue's applied version (the ETag source), empty for an unknown queue. */
     public Optional<Long> queueVersion(String queueId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT version FROM " + LIVE_SCHEMA + ".queues WHERE queue_id = ?")) {
-            s.setString(1, queueId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
-    }
-
-    public List<Views.WaitingPatient> waitingPatients(String queueId, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT " + PATIENT_COLUMNS + " FROM " + LIVE_SCHEMA
-                     + ".patients WHERE queue_id = ? AND state IN " + WAITING_STATES + WAITING_ORDER)) {
-            s.setString(1, queueId);
-            return readWaiting(s, now);
-        }
-    }
-
-    public Views.QueueMonitor monitor(String queueId, long version, Instant now) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            String name = null;
-            Integer capacity = null;
-            Instant lastCheckIn = null;
-            try (PreparedStatement s = c.prepareStatement("SELECT name, max_capacity, last_check_in_at FROM "
-                    + LIVE_SCHEMA + ".queues WHERE queue_id = ?")) {
-                s.setString(1, queueId);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) {
-                        name = rs.getString(1);
-                        capacity = (Integer) rs.getObject(2);
-                        lastCheckIn = instant(rs, 3);
-                    }
-                }
-            }
-            Map<String, Long> byPriority = new LinkedHashMap<>();
-            for (int level = Priority.values().length - 1; level >= 0; level--) {
-                byPriority.put(Priority.values()[level].displayName(), 0L);
-            }
-            long waiting = 0;
-            try (PreparedStatement s = c.prepareStatement("SELECT priority, count(*) FROM " + LIVE_SCHEMA
-                    + ".patients WHERE queue_id = ? AND state IN " + WAITING_STATES + " GROUP BY priority")) {
-                s.setString(1, queueId);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        byPriority.put(rs.getString(1), rs.getLong(2));
-                        waiting += rs.getLong(2);
-                    }
-                }
-            }
-            Map<String, Long> byState = new LinkedHashMap<>();
-            // Wait = check-in until the consultation started (or the visit ended, or now if still open).
-            double avgWait = Double.NaN;
-            long maxWait = -1;
-            long patients = 0;
-            try (PreparedStatement s = c.prepareStatement("SELECT state, count(*),"
-                    + " sum(extract(epoch FROM COALESCE(consultation_started_at, finished_at, ?) - checked_in_at)),"
-                    + " max(extract(epoch FROM COALESCE(consultation_started_at, finished_at, ?) - checked_in_at))"
-                    + " FROM " + LIVE_SCHEMA + ".patients WHERE queue_id = ? GROUP BY state")) {
-                java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
-                s.setObject(1, at);
-                s.setObject(2, at);
-                s.setString(3, queueId);
-                double sum = 0;
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        byState.put(rs.getString(1), rs.getLong(2));
-                        patients += rs.getLong(2);
-                        sum += rs.getDouble(3);
-                        maxWait = Math.max(maxWait, Math.max(0, (long) rs.getDouble(4)));
-                    }
-                }
-                if (patients > 0) {
-                    avgWait = Math.max(0, sum / patients);
-                }
-            }
-            long activeRooms;
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + LIVE_SCHEMA
-                    + ".rooms WHERE queue_id = ? AND active")) {
-                s.setString(1, queueId);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    activeRooms = rs.getLong(1);
-                }
-            }
-            long completed = byState.getOrDefault(PatientState.Completed.name(), 0L);
-            long cancelled = byState.getOrDefault(PatientState.Cancelled.name(), 0L);
-            long open = patients - completed - cancelled;
-            Double utilization = capacity == null || capacity <= 0 ? null
-                    : Math.round(open * 1000.0 / capacity) / 1000.0;
-            return new Views.QueueMonitor(queueId, name, capacity, version, byPriority, waiting,
-                    byState.getOrDefault(PatientState.AtCashier.name(), 0L),
-                    byState.getOrDefault(PatientState.WaitingForConsultation.name(), 0L),
-                    byState.getOrDefault(PatientState.Claimed.name(), 0L)
-                            + byState.getOrDefault(PatientState.Called.name(), 0L),
-                    byState.getOrDefault(PatientState.InConsultation.name(), 0L), completed, cancelled, activeRooms,
-                    patients == 0 ? null : Math.round(avgWait * 10.0) / 10.0, patients == 0 ? null : maxWait,
-                    lastCheckIn, utilization);
+            return version(c, queueId);
         }
     }
 
-    public Views.NextTurn nextTurn(String queueId, long version, Instant now) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<Views.StationCall> rooms = stations(c, "rooms", "room_id", queueId);
-            List<Views.StationCall> desks = stations(c, "cashier_desks", "desk_id", queueId);
-            return new Views.NextTurn(queueId, version, rooms, desks,
-                    firstWaiting(c, queueId, "('WaitingForCashier', 'PaymentPending')", now),
-                    firstWaiting(c, queueId, "('WaitingForConsultation')", now));
-        }
+    /** The cashier line, the consultation line and the pending payments, each in line order. */
+    public Optional<Views.QueueState> queueState(String queueId, Instant now) throws SQLException {
+        return Snapshot.read(dataSource, c -> {
+            Optional<Long> version = version(c, queueId);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Views.QueueState(queueId, version.get(),
+                    line(c, queueId, PatientState.WaitingForCashier, now, false),
+                    line(c, queueId, PatientState.WaitingForConsultation, now, false),
+                    line(c, queueId, PatientState.PaymentPending, now, false)));
+        });
     }
 
+    /** Counts per state and priority, waits, utilization and who each line serves next. */
+    public Optional<Views.QueueMonitor> monitor(String queueId, Instant now) throws SQLException {
+        return Snapshot.read(dataSource, c -> QueueMonitorQuery.read(c, queueId, now,
+                first(c, queueId, PatientState.WaitingForCashier, now),
+                first(c, queueId, PatientState.WaitingForConsultation, now)));
+    }
+
+    /**
+     * Every room's and desk's current call, and the first patient of each line. Only the cashier
+     * line is callable by a desk: a patient whose payment is pending is never "next for cashier".
+     */
+    public Optional<Views.NextTurn> nextTurn(String queueId, Instant now) throws SQLException {
+        return Snapshot.read(dataSource, c -> {
+            Optional<Long> version = version(c, queueId);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Views.NextTurn(queueId, version.get(),
+                    stations(c, "rooms", "room_id", queueId), stations(c, "cashier_desks", "desk_id", queueId),
+                    first(c, queueId, PatientState.WaitingForCashier, now),
+                    first(c, queueId, PatientState.WaitingForConsultation, now)));
+        });
+    }
+
+    /** The last {@code limit} finished visits (completed, cancelled, left), most recent first. */
     public List<Views.FinishedAttention> history(String queueId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT patient_id, patient_name, priority, state, outcome, room_id,"
@@ -164,13 +112,19 @@ public class ReadModelQueries {
         }
     }
 
-    public Optional<Views.Trajectory> trajectory(String queueId, String patientId, long version) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+    /** Every step of every visit of the patient, grouped by visit; empty for an unknown queue or patient. */
+    public Optional<Views.Trajectory> trajectory(String queueId, String patientId) throws SQLException {
+        return Snapshot.read(dataSource, c -> {
+            Optional<Long> version = version(c, queueId);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
             String name;
             String priority;
             String state;
-            try (PreparedStatement s = c.prepareStatement("SELECT patient_name, priority, state FROM " + LIVE_SCHEMA
-                    + ".patients WHERE queue_id = ? AND patient_id = ?")) {
+            int visit;
+            try (PreparedStatement s = c.prepareStatement("SELECT patient_name, priority, state, visit FROM "
+                    + LIVE_SCHEMA + ".patients WHERE queue_id = ? AND patient_id = ?")) {
                 s.setString(1, queueId);
                 s.setString(2, patientId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -180,22 +134,62 @@ public class ReadModelQueries {
                     name = rs.getString(1);
                     priority = rs.getString(2);
                     state = rs.getString(3);
+                    visit = rs.getInt(4);
                 }
             }
-            List<Views.Step> steps = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT version, event_type, occurred_at, state, room_id,"
-                    + " desk_id, detail FROM " + LIVE_SCHEMA + ".patient_steps WHERE queue_id = ? AND patient_id = ?"
-                    + " ORDER BY version")) {
+            Map<Integer, List<Views.Step>> byVisit = new TreeMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT visit, version, event_type, occurred_at, state,"
+                    + " room_id, desk_id, detail FROM " + LIVE_SCHEMA + ".patient_steps"
+                    + " WHERE queue_id = ? AND patient_id = ? ORDER BY version")) {
                 s.setString(1, queueId);
                 s.setString(2, patientId);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        steps.add(new Views.Step(rs.getLong(1), rs.getString(2), instant(rs, 3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7)));
+                        byVisit.computeIfAbsent(rs.getInt(1), v -> new ArrayList<>()).add(new Views.Step(
+                                rs.getLong(2), rs.getString(3), instant(rs, 4), rs.getString(5), rs.getString(6),
+                                rs.getString(7), rs.getString(8)));
                     }
                 }
             }
-            return Optional.of(new Views.Trajectory(queueId, patientId, name, priority, state, version, steps));
+            List<Views.Visit> visits = new ArrayList<>();
+            byVisit.forEach((number, steps) -> visits.add(new Views.Visit(number, steps)));
+            return Optional.of(new Views.Trajectory(queueId, patientId, name, priority, state, visit, version.get(),
+                    visits));
+        });
+    }
+
+    static Optional<Long> version(Connection c, String queueId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT version FROM " + LIVE_SCHEMA + ".queues WHERE queue_id = ?")) {
+            s.setString(1, queueId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Views.WaitingPatient first(Connection c, String queueId, PatientState state, Instant now)
+            throws SQLException {
+        List<Views.WaitingPatient> found = line(c, queueId, state, now, true);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** The patients of one state in line order, numbered from 1 (only the first when {@code firstOnly}). */
+    private static List<Views.WaitingPatient> line(Connection c, String queueId, PatientState state, Instant now,
+                                                   boolean firstOnly) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + LINE_COLUMNS + " FROM " + LIVE_SCHEMA
+                + ".patients WHERE queue_id = ? AND state = ?" + LINE_ORDER + (firstOnly ? " LIMIT 1" : ""))) {
+            s.setString(1, queueId);
+            s.setString(2, state.name());
+            List<Views.WaitingPatient> result = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Instant checkedIn = instant(rs, 6);
+                    result.add(new Views.WaitingPatient(result.size() + 1, rs.getString(1), rs.getString(2),
+                            rs.getString(3), rs.getString(4), rs.getString(5), checkedIn,
+                            Math.max(0, Duration.between(checkedIn, now).getSeconds())));
+                }
+            }
+            return result;
         }
     }
 
@@ -215,27 +209,5 @@ public class ReadModelQueries {
             }
             return result;
         }
-    }
-
-    private static Views.WaitingPatient firstWaiting(Connection c, String queueId, String states, Instant now)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + PATIENT_COLUMNS + " FROM " + LIVE_SCHEMA
-                + ".patients WHERE queue_id = ? AND state IN " + states + WAITING_ORDER + " LIMIT 1")) {
-            s.setString(1, queueId);
-            List<Views.WaitingPatient> found = readWaiting(s, now);
-            return found.isEmpty() ? null : found.get(0);
-        }
-    }
-
-    private static List<Views.WaitingPatient> readWaiting(PreparedStatement s, Instant now) throws SQLException {
-        List<Views.WaitingPatient> result = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                Instant checkedIn = instant(rs, 6);
-                result.add(new Views.WaitingPatient(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), checkedIn, Math.max(0, Duration.between(checkedIn, now).getSeconds())));
-            }
-        }
-        return result;
     }
 }

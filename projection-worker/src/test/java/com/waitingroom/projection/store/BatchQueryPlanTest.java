@@ -27,7 +27,7 @@ class BatchQueryPlanTest {
     @Test
     void patientLookupProbesThePrimaryKey() throws Exception {
         String plan = genericPlan("patients_lookup", "text[], text[]",
-                ReadModelWriter.patientsSelect(ReadModelWriter.LIVE_SCHEMA), "'{Q-1}', '{P-1}'");
+                ReadModelTables.patientsSelect(ReadModelWriter.LIVE_SCHEMA), "'{Q-1}', '{P-1}'");
         assertFalse(plan.contains("Seq Scan on patients"), plan);
         // One index probe per requested key (on a near-empty table the planner may pick either
         // index that starts with queue_id; with real statistics it takes the primary key).
@@ -37,7 +37,7 @@ class BatchQueryPlanTest {
     @Test
     void positionUpdateProbesThePrimaryKey() throws Exception {
         String plan = genericPlan("positions_update", "text[], bigint[], text[]",
-                ReadModelWriter.positionsUpdate(ReadModelWriter.LIVE_SCHEMA), "'{Q-1}', '{1}', '{Q-1}'");
+                StreamSequencer.positionsUpdate(ReadModelWriter.LIVE_SCHEMA), "'{Q-1}', '{1}', '{Q-1}'");
         assertFalse(plan.contains("Seq Scan on stream_positions"), plan);
         assertTrue(plan.contains("stream_positions_pkey"), plan);
     }

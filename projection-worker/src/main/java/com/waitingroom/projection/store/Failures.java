@@ -1,16 +1,19 @@
-package com.waitingroom.projection.messaging;
+package com.waitingroom.projection.store;
 
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 
-/** Tells infrastructure trouble (retry forever, never dead-letter) from a bad event or handler bug. */
-final class Failures {
+/**
+ * Tells infrastructure trouble (retry until it heals; never park or dead-letter) from a bad event
+ * or a handler bug (deterministic: retrying cannot help).
+ */
+public final class Failures {
 
     private Failures() {
     }
 
-    static boolean isTransient(Throwable error) {
+    public static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof IOException) {
                 return true;
@@ -28,7 +31,7 @@ final class Failures {
         return false;
     }
 
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         String message = error.getMessage();
         String text = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         return text.length() > 500 ? text.substring(0, 500) : text;
