@@ -56,7 +56,7 @@ class OutboxWorkerTest {
             assertEquals(queueId, headers.get(Routing.Headers.AGGREGATE_ID).toString());
             assertEquals(1L, ((Number) headers.get(Routing.Headers.AGGREGATE_VERSION)).longValue());
             assertEquals("PatientCheckedIn", headers.get(Routing.Headers.EVENT_TYPE).toString());
-            assertEquals(1, ((Number) headers.get(Routing.Headers.SCHEMA_VERSION)).intValue());
+            assertEquals(envelope.schemaVersion(), ((Number) headers.get(Routing.Headers.SCHEMA_VERSION)).intValue());
             assertEquals(envelope.correlationId(), headers.get(Routing.Headers.CORRELATION_ID).toString());
             assertEquals(envelope.causationId(), headers.get(Routing.Headers.CAUSATION_ID).toString());
             assertEquals(envelope.occurredAt().toEpochMilli(),

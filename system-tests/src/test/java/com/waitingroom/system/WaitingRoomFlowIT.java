@@ -3,8 +3,6 @@ package com.waitingroom.system;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,23 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * outbox-worker through RabbitMQ and shows up in projection-worker's queue view; and nothing
  * acknowledged is lost when the workers crash (SIGKILL) and come back.
  */
-class WaitingRoomFlowIT {
+class WaitingRoomFlowIT extends SuiteTest {
 
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(15);
-    private static Suite suite;
-
-    @BeforeAll
-    static void startSuite() throws Exception {
-        suite = Suite.start();
-    }
-
-    @AfterAll
-    static void stopSuite() throws InterruptedException {
-        if (suite != null) {
-            suite.close();
-        }
-    }
-
     @Test
     void checkInsShowUpInTheProjectedQueueInPriorityOrder() {
         String queueId = "E2E-" + shortId();
@@ -104,7 +88,7 @@ class WaitingRoomFlowIT {
             return List.of();
         }
         response.then().statusCode(200);
-        return response.jsonPath().getList("patients.patientId", String.class);
+        return response.jsonPath().getList("cashierLine.patientId", String.class);
     }
 
     private static List<String> eventTypes(JsonPath events) {
