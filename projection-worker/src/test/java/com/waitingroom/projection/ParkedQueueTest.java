@@ -3,10 +3,14 @@ package com.waitingroom.projection;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.events.PatientCalledAtCashier;
 import com.waitingroom.projection.messaging.ConsumerLifecycle;
+import com.waitingroom.projection.store.EventApplyException;
+import com.waitingroom.projection.store.IncomingEvent;
+import com.waitingroom.projection.store.LiveProjection;
 import com.waitingroom.testsupport.LocalInfra;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -53,6 +57,8 @@ class ParkedQueueTest {
 
     @Inject
     ConsumerLifecycle lifecycle;
+    @Inject
+    LiveProjection projection;
 
     @BeforeAll
     static void connect() throws Exception {
@@ -243,6 +249,24 @@ class ParkedQueueTest {
     }
 
     // --- helpers ---
+
+    @Test
+    void aFailureOfAnEventAppliedMeanwhileParksNothing() throws Exception {
+        String q = TestEvents.newQueueId("parktest-race");
+        TestEvents.Stream stream = new TestEvents.Stream(q).created().checkIn("P-1", "Ana", Priority.LOW);
+        TestEvents.store(stream.events);
+        events.publishAll(stream.events);
+        awaitVersion(q, 2);
+        // The consumer gave up on v2 just as a resume (or another replica) applied it: parking now
+        // would freeze a healthy queue.
+        EventEnvelope late = stream.version(2);
+        IncomingEvent failing = new IncomingEvent(late, EventCodec.standard().payloadOf(late), null);
+        projection.park(new EventApplyException(failing, new IllegalStateException("late failure")), 3, failing);
+
+        assertFalse(projection.parkedQueueIds().contains(q), "an applied event must not park its queue");
+        assertEquals(0, parkedEventsOf(q));
+        assertEquals(2, version(q));
+    }
 
     static long version(String queueId) {
         return ConsumptionTest.version(queueId);

@@ -84,9 +84,9 @@ public class ConsumerLifecycle {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryParked() {
         try {
-            metrics.batchCommitted(projection.retryParked(config.parkedRetryAfter()), Instant.now());
-        } catch (EventApplyException e) {
-            parkAfterSweep(e);
+            LiveProjection.SweepOutcome outcome = projection.retryParked(config.parkedRetryAfter());
+            metrics.batchCommitted(outcome.applied(), Instant.now());
+            outcome.failures().forEach(this::parkAfterSweep);
         } catch (Exception e) {
             LOG.warnf("retrying parked events failed: %s", Failures.describe(e));
             metrics.failed(Failures.describe(e));

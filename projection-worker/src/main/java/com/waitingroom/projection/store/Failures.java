@@ -21,9 +21,12 @@ public final class Failures {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 // null: pool acquisition timeout; 08: connection; 40001/40P01: serialization/deadlock;
-                // 53: resources; 57P0x: server shutting down.
+                // 53: resources; 57P0x: server shutting down; 57014: statement timeout/cancel; 55P03:
+                // lock timeout; 25006: read-only (a failover in progress); 58: I/O or system error.
+                // None of these says anything about the event: parking for them would freeze healthy queues.
                 if (state == null || state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                        || state.startsWith("53") || state.startsWith("57P")) {
+                        || state.startsWith("53") || state.startsWith("57P") || state.equals("57014")
+                        || state.equals("55P03") || state.equals("25006") || state.startsWith("58")) {
                     return true;
                 }
             }

@@ -40,17 +40,24 @@ public class LiveProjection {
         return inTransaction(connection -> writer.apply(connection, LIVE_SCHEMA, batch, true, List.of()));
     }
 
+    /** What a sweep did: the events it applied, and the parked events that failed (their queues must be parked). */
+    public record SweepOutcome(BatchOutcome applied, List<EventApplyException> failures) {
+    }
+
     /**
-     * Retries parked events whose gap stayed open longer than {@code olderThan} (e.g. a lost message).
-     * Parked queues are left out: nothing of them is applied until they are resumed.
+     * Retries parked events whose gap stayed open longer than {@code olderThan} (e.g. a lost message),
+     * oldest first, one queue per transaction so that a failing one is named and parked alone instead
+     * of failing the whole sweep again and again. Parked queues are left out: nothing of them is
+     * applied until they are resumed.
      */
-    public BatchOutcome retryParked(Duration olderThan) throws SQLException {
+    public SweepOutcome retryParked(Duration olderThan) throws SQLException {
         List<String> aggregates = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT DISTINCT e.aggregate_id FROM "
+             PreparedStatement select = connection.prepareStatement("SELECT e.aggregate_id FROM "
                      + LIVE_SCHEMA + ".parked_events e WHERE e.parked_at < now() - make_interval(secs => ?)"
                      + " AND NOT EXISTS (SELECT 1 FROM " + LIVE_SCHEMA + ".parked_queues q"
-                     + " WHERE q.aggregate_id = e.aggregate_id) LIMIT 100")) {
+                     + " WHERE q.aggregate_id = e.aggregate_id) GROUP BY e.aggregate_id ORDER BY min(e.parked_at)"
+                     + " LIMIT 100")) {
             select.setDouble(1, olderThan.toMillis() / 1000.0);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -58,10 +65,27 @@ public class LiveProjection {
                 }
             }
         }
-        if (aggregates.isEmpty()) {
-            return new BatchOutcome(List.of(), 0, 0, 0);
+        List<IncomingEvent> applied = new ArrayList<>();
+        List<EventApplyException> failures = new ArrayList<>();
+        int duplicates = 0;
+        int parked = 0;
+        int gapFilled = 0;
+        for (String aggregate : aggregates) {
+            try {
+                BatchOutcome outcome = inTransaction(connection ->
+                        writer.apply(connection, LIVE_SCHEMA, List.of(), true, List.of(aggregate)));
+                applied.addAll(outcome.applied());
+                duplicates += outcome.duplicates();
+                parked += outcome.parked();
+                gapFilled += outcome.gapFilled();
+            } catch (EventApplyException e) {
+                if (Failures.isTransient(e)) {
+                    throw e;
+                }
+                failures.add(e);
+            }
         }
-        return inTransaction(connection -> writer.apply(connection, LIVE_SCHEMA, List.of(), true, aggregates));
+        return new SweepOutcome(new BatchOutcome(applied, duplicates, parked, gapFilled), failures);
     }
 
     /**
@@ -75,6 +99,8 @@ public class LiveProjection {
         if (delivered != null && delivered.aggregateId().equals(failing.aggregateId())) {
             keep.add(delivered);
         }
+        // Unmarked (the event was applied meanwhile), the writer treats the kept events as usual:
+        // duplicates dropped, a later delivered event applied.
         return inTransaction(connection -> {
             ParkedQueueMarks.mark(connection, failing, failure.error(), attempts);
             return writer.apply(connection, LIVE_SCHEMA, keep, true, List.of());

@@ -28,9 +28,20 @@ final class ParkedQueueMarks {
 
     /**
      * Parks the queue of the failing event, or records one more failed attempt of a parked queue:
-     * the first failure time is kept, the event and error become the latest ones.
+     * the first failure time is kept, the event and error become the latest ones. Locks the queue's
+     * stream position first and marks nothing when the event has been applied meanwhile (a resume or
+     * another replica got past it): parking then would freeze a healthy queue. False in that case.
      */
-    static void mark(Connection connection, IncomingEvent failing, String error, int attempts) throws SQLException {
+    static boolean mark(Connection connection, IncomingEvent failing, String error, int attempts) throws SQLException {
+        try (PreparedStatement position = connection.prepareStatement("SELECT last_version FROM " + LIVE_SCHEMA
+                + ".stream_positions WHERE aggregate_id = ? FOR UPDATE")) {
+            position.setString(1, failing.aggregateId());
+            try (ResultSet rs = position.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= failing.version()) {
+                    return false;
+                }
+            }
+        }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + TABLE
                 + " (aggregate_id, event_id, version, event_type, error, first_failed_at, last_attempt_at, attempts)"
                 + " VALUES (?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp(), ?)"
@@ -45,6 +56,7 @@ final class ParkedQueueMarks {
             upsert.setInt(6, attempts);
             upsert.executeUpdate();
         }
+        return true;
     }
 
     /** Removes the mark; false when the queue was not parked. */

@@ -25,7 +25,8 @@ import static com.waitingroom.projection.store.ReadModelWriter.nextResultSet;
  * Decides which events of a batch apply now, in which order: stream positions (locked FOR UPDATE
  * per aggregate, so workers sharing a queue serialize per aggregate), duplicates (version <= last),
  * gaps (closed from the event store, or the early event parked in parked_events until they close)
- * and parked queues (nothing applied, every event kept). Provides the positions' and parking's
+ * and parked queues (nothing applied, every new event kept; their earlier parked events are not even
+ * loaded, and a redelivered one is dropped by its event id). Provides the positions' and parking's
  * statements for the writer's two multi-statement calls; the read-model tables are not its business.
  */
 final class StreamSequencer {
@@ -63,8 +64,11 @@ final class StreamSequencer {
                 .append(" SELECT aggregate_id, last_version FROM ").append(schema)
                 .append(".stream_positions WHERE aggregate_id = ANY(?::text[]) ORDER BY aggregate_id FOR UPDATE;");
         if (live) {
-            sql.append(" SELECT envelope, published_at FROM ").append(LIVE_SCHEMA)
-                    .append(".parked_events WHERE aggregate_id = ANY(?::text[]);")
+            // Not the parked events of a marked queue: they only pile up until it is resumed, and
+            // decoding them in every batch that touches it would slow every other queue down.
+            sql.append(" SELECT e.envelope, e.published_at FROM ").append(LIVE_SCHEMA)
+                    .append(".parked_events e WHERE e.aggregate_id = ANY(?::text[]) AND NOT EXISTS (SELECT 1 FROM ")
+                    .append(LIVE_SCHEMA).append(".parked_queues q WHERE q.aggregate_id = e.aggregate_id);")
                     .append(ParkedQueueMarks.selectMarked()).append(';');
         }
         return sql.toString();
