@@ -21,8 +21,9 @@ final class ClinicSteps {
     private ClinicSteps() {
     }
 
-    static Gen<List<ClinicStep>> days(int maxSteps) {
-        return lists().of(step()).ofSizeBetween(1, maxSteps);
+    static Gen<ClinicDay> days(int maxSteps) {
+        Gen<Boolean> legacy = Generate.frequency(Pair.of(3, Generate.constant(false)), Pair.of(1, Generate.constant(true)));
+        return lists().of(step()).ofSizeBetween(1, maxSteps).zip(legacy, integers().between(1, 4), ClinicDay::new);
     }
 
     private static Pair<Integer, Gen<ClinicStep>> weighted(int weight, Gen<? extends ClinicStep> gen) {
@@ -42,9 +43,9 @@ final class ClinicSteps {
                 weighted(8, checkIn),
                 weighted(10, slot.map(ClinicStep.CallAtCashier::new)),
                 weighted(8, target.map(ClinicStep.ValidatePayment::new)),
-                weighted(2, target.map(ClinicStep.MarkPaymentPending::new)),
-                weighted(1, target.map(ClinicStep.CancelByPayment::new)),
-                weighted(2, target.map(ClinicStep.AbsentAtCashier::new)),
+                weighted(4, target.map(ClinicStep.MarkPaymentPending::new)),
+                weighted(3, target.map(ClinicStep.CancelByPayment::new)),
+                weighted(3, target.map(ClinicStep.AbsentAtCashier::new)),
                 weighted(5, slot.map(ClinicStep.ActivateRoom::new)),
                 weighted(1, slot.map(ClinicStep.DeactivateRoom::new)),
                 weighted(12, slot.map(ClinicStep.ClaimNext::new)),

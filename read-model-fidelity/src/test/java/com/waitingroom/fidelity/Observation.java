@@ -27,7 +27,7 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
         Map<String, Long> counts = emptyCounts();
         for (Patient patient : queue.patients()) {
             String state = projectionState(patient.status());
-            patients.put(patient.patientId(), state + "/visit " + patient.visit());
+            patients.put(patient.patientId(), state + outcome(patient.status()) + "/visit " + patient.visit());
             counts.merge(countName(state), 1L, Long::sum);
         }
         return new Observation(cashierLine, consultationLine, ids(queue.line(PatientStatus.PAYMENT_PENDING)),
@@ -53,7 +53,8 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
             }
         }
         Map<String, String> patients = new TreeMap<>();
-        projection.patientRows(queueId).forEach((id, row) -> patients.put(id, row.get(0) + "/visit " + row.get(1)));
+        projection.patientRows(queueId).forEach((id, row) -> patients.put(id, row.get(0)
+                + ("Cancelled".equals(row.get(0)) ? "(" + row.get(2) + ")" : "") + "/visit " + row.get(1)));
         Map<String, Long> counts = emptyCounts();
         counts.put("waitingForCashier", monitor.waitingForCashier());
         counts.put("atCashier", monitor.atCashier());
@@ -90,6 +91,15 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
             case FINISHED -> "Completed";
             case CANCELLED_BY_PAYMENT, CANCELLED_BY_ABSENCE -> "Cancelled";
             case LEFT -> "Left";
+        };
+    }
+
+    /** The two cancellations share one projection state; their outcome tells them apart. */
+    private static String outcome(PatientStatus status) {
+        return switch (status) {
+            case CANCELLED_BY_PAYMENT -> "(CancelledByPayment)";
+            case CANCELLED_BY_ABSENCE -> "(CancelledByAbsence)";
+            default -> "";
         };
     }
 

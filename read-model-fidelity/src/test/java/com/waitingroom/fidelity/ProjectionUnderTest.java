@@ -55,15 +55,26 @@ final class ProjectionUnderTest implements AutoCloseable {
         queries = new ReadModelQueries(dataSource);
     }
 
-    /** Applies one command's events (versions from firstVersion on) in one read-model transaction. */
-    void apply(String queueId, List<DomainEvent> events, long firstVersion, Instant occurredAt) throws SQLException {
+    /** An event on its way to the projection, with the version the aggregate gave it. */
+    record Decided(DomainEvent event, long version, Instant occurredAt) {
+    }
+
+    /**
+     * Applies events (one or several commands' worth, versions consecutive) in one read-model
+     * transaction, as one consumer batch. With {@code schemaOne} they travel as schema-1 events:
+     * without line sequences and visits, and without the desk when it is the default one.
+     */
+    void apply(List<Decided> events, boolean schemaOne) throws SQLException {
         List<IncomingEvent> batch = new ArrayList<>(events.size());
-        long version = firstVersion;
-        for (DomainEvent event : events) {
-            EventEnvelope envelope = codec.wrap(event, EventIds.newId(occurredAt), version++, occurredAt, "fidelity", null, "test");
+        for (Decided decided : events) {
+            EventEnvelope envelope = codec.wrap(decided.event(), EventIds.newId(decided.occurredAt()),
+                    decided.version(), decided.occurredAt(), "fidelity", null, "test");
+            if (schemaOne) {
+                envelope = SchemaOne.downgrade(envelope, codec);
+            }
             // Through the wire format, as a consumer receives it.
             EventEnvelope received = codec.decode(codec.encode(envelope));
-            batch.add(new IncomingEvent(received, codec.payloadOf(received), occurredAt));
+            batch.add(new IncomingEvent(received, codec.payloadOf(received), decided.occurredAt()));
         }
         connection.setAutoCommit(false);
         try {
@@ -77,15 +88,15 @@ final class ProjectionUnderTest implements AutoCloseable {
         }
     }
 
-    /** Every patient row of the queue: id to {state, visit}. */
+    /** Every patient row of the queue: id to {state, visit, outcome}. */
     Map<String, List<Object>> patientRows(String queueId) throws SQLException {
         Map<String, List<Object>> rows = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT patient_id, state, visit FROM "
+        try (PreparedStatement select = connection.prepareStatement("SELECT patient_id, state, visit, outcome FROM "
                 + ReadModelWriter.LIVE_SCHEMA + ".patients WHERE queue_id = ?")) {
             select.setString(1, queueId);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1), List.of(rs.getString(2), rs.getInt(3)));
+                    rows.put(rs.getString(1), java.util.Arrays.asList(rs.getString(2), rs.getInt(3), rs.getString(4)));
                 }
             }
         }

@@ -6,6 +6,7 @@ import com.waitingroom.api.domain.Patient;
 import com.waitingroom.api.domain.WaitingQueue;
 import com.waitingroom.kernel.DomainEvent;
 import com.waitingroom.kernel.EventCodec;
+import com.waitingroom.kernel.EventTypeRegistry;
 import com.waitingroom.projection.api.Views;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,10 @@ import static org.quicktheories.QuickTheory.qt;
 /**
  * Differential property: for random clinic days (every command, legal and refused, several desks
  * and rooms, priorities raised by age and pregnancy, absences, pending payments, cancellations,
- * leaving, second visits), after every command the read models in PostgreSQL say exactly what the
- * aggregate says. On a counterexample QuickTheories shrinks the day to a minimal one and reports it
+ * leaving, second visits), after every batch the projection applies the read models in PostgreSQL say
+ * exactly what the aggregate says; a day's events travel as schema 2 or as schema 1 (the projection
+ * must then derive line sequences, visits and the default desk as the aggregate did), one to four
+ * commands per consumer batch. On a counterexample QuickTheories shrinks the day to a minimal one and reports it
  * with its seed (rerun it with -Dfidelity.seed=…).
  */
 class ReadModelFidelityTest {
@@ -42,7 +45,8 @@ class ReadModelFidelityTest {
     private static final AtomicLong refused = new AtomicLong();
     private static final AtomicLong comparisons = new AtomicLong();
     private static final Map<String, Long> eventCounts = new HashMap<>();
-    private static volatile List<ClinicStep> shortestFailure;
+    private static volatile ClinicDay shortestFailure;
+    private static final AtomicLong legacyDays = new AtomicLong();
 
     @BeforeAll
     static void migrate() throws Exception {
@@ -71,59 +75,82 @@ class ReadModelFidelityTest {
         } catch (AssertionError falsified) {
             throw withMinimalDay(falsified);
         }
-        System.out.printf("read-model fidelity: %d clinic days, %d commands (%d refused), %d comparisons in %d s;"
-                        + " events %s%n", days.get(), commands.get(), refused.get(), comparisons.get(),
-                Duration.ofNanos(System.nanoTime() - started).toSeconds(), eventCounts);
+        System.out.printf("read-model fidelity: %d clinic days (%d with schema-1 events), %d commands (%d refused),"
+                        + " %d comparisons in %d s; events %s%n", days.get(), legacyDays.get(), commands.get(),
+                refused.get(), comparisons.get(), Duration.ofNanos(System.nanoTime() - started).toSeconds(), eventCounts);
+        assertEveryEventTypeWasExercised();
+    }
+
+    /** A generator change that stops producing some event would silently shrink what is compared. */
+    private static void assertEveryEventTypeWasExercised() {
+        if (days.get() < 500) {
+            return; // a deliberately short run (-Dfidelity.budget-seconds) proves too little to judge coverage
+        }
+        List<String> missing = new ArrayList<>();
+        for (EventTypeRegistry.Registration type : EventTypeRegistry.standard().all()) {
+            if (!eventCounts.containsKey(type.eventType())) {
+                missing.add(type.eventType());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new AssertionError("no clinic day produced " + missing + " in " + days.get() + " days");
+        }
     }
 
     /** QuickTheories' report plus the shortest failing day it saw, reduced to one where every step matters. */
     private static AssertionError withMinimalDay(AssertionError falsified) {
-        List<ClinicStep> shortest = shortestFailure;
+        ClinicDay shortest = shortestFailure;
         if (shortest == null) {
             return falsified;
         }
-        List<ClinicStep> minimal = Minimizer.minimize(shortest, day -> {
+        List<ClinicStep> minimal = Minimizer.minimize(shortest.steps(), steps -> {
             try {
-                replayAndCompare(day);
+                replayAndCompare(shortest.withSteps(steps));
                 return false;
             } catch (AssertionError stillFailing) {
                 return true;
             }
         });
+        ClinicDay minimalDay = shortest.withSteps(minimal);
         String failure;
         try {
-            replayAndCompare(minimal);
+            replayAndCompare(minimalDay);
             failure = "(passed when replayed: the failure depends on more than the day)";
         } catch (AssertionError e) {
             failure = e.getMessage();
         }
         AssertionError minimized = new AssertionError("minimal failing day (" + minimal.size() + " of "
-                + shortest.size() + " steps):\n  " + minimal + "\n" + failure + "\n\n" + falsified.getMessage());
+                + shortest.steps().size() + " steps): " + minimalDay + "\n" + failure + "\n\n" + falsified.getMessage());
         minimized.addSuppressed(falsified);
         return minimized;
     }
 
     /** Runs one day on a fresh queue: each command on the aggregate, its events through the projection, compare. */
-    static void replayAndCompare(List<ClinicStep> day) {
+    static void replayAndCompare(ClinicDay day) {
         try {
             replayDay(day);
         } catch (AssertionError e) {
             synchronized (ReadModelFidelityTest.class) {
-                if (shortestFailure == null || day.size() < shortestFailure.size()) {
-                    shortestFailure = List.copyOf(day);
+                if (shortestFailure == null || day.steps().size() < shortestFailure.steps().size()) {
+                    shortestFailure = day;
                 }
             }
             throw e;
         }
     }
 
-    private static void replayDay(List<ClinicStep> day) {
+    private static void replayDay(ClinicDay day) {
         String queueId = "F-" + days.incrementAndGet();
+        if (day.legacyEvents()) {
+            legacyDays.incrementAndGet();
+        }
         WaitingQueue aggregate = WaitingQueue.empty(queueId);
-        Map<String, List<String>> eventsByPatient = new HashMap<>();
+        Map<String, List<String>> stepsByPatient = new HashMap<>();
+        List<ProjectionUnderTest.Decided> batch = new ArrayList<>();
+        int commandsInBatch = 0;
         try {
-            for (int step = 0; step < day.size(); step++) {
-                ClinicStep command = day.get(step);
+            for (int step = 0; step < day.steps().size(); step++) {
+                ClinicStep command = day.steps().get(step);
                 commands.incrementAndGet();
                 long before = aggregate.version();
                 List<DomainEvent> events;
@@ -131,21 +158,30 @@ class ReadModelFidelityTest {
                     events = command.runOn(aggregate);
                 } catch (DomainException refusedByTheRules) {
                     refused.incrementAndGet();
-                    continue; // nothing decided: neither side changes, nothing to compare again
+                    continue; // nothing decided: neither side changes
                 }
                 Instant now = DAY_START.plusSeconds(60L * (step + 1));
-                projection.apply(queueId, events, before + 1, now);
-                record(events, eventsByPatient);
-                Observation expected = Observation.of(aggregate);
-                Observation actual = Observation.of(projection, queueId, now);
-                comparisons.incrementAndGet();
-                if (!expected.equals(actual)) {
-                    throw new AssertionError("after step " + (step + 1) + " (" + command + ", events "
-                            + eventTypes(events) + ") the read models disagree with the aggregate"
-                            + "\n  aggregate:  " + expected + "\n  projection: " + actual);
+                long version = before;
+                for (DomainEvent event : events) {
+                    batch.add(new ProjectionUnderTest.Decided(event, ++version, now));
                 }
+                record(aggregate, events, stepsByPatient);
+                boolean lastStep = step == day.steps().size() - 1;
+                if (++commandsInBatch < day.commandsPerBatch() && !lastStep) {
+                    continue; // the consumer gets several commands' events in one batch
+                }
+                projection.apply(batch, day.legacyEvents());
+                String applied = eventTypes(batch);
+                batch.clear();
+                commandsInBatch = 0;
+                compare(aggregate, queueId, now, "after step " + (step + 1) + " (" + command + ", batch " + applied + ")");
             }
-            compareTrajectories(queueId, aggregate, eventsByPatient);
+            if (!batch.isEmpty()) {
+                Instant now = DAY_START.plusSeconds(60L * (day.steps().size() + 1));
+                projection.apply(batch, day.legacyEvents());
+                compare(aggregate, queueId, now, "at the end of the day (batch " + eventTypes(batch) + ")");
+            }
+            compareTrajectories(queueId, aggregate, stepsByPatient);
             if (aggregate.exists() && projection.parkedEvents(queueId) != 0) {
                 throw new AssertionError("events were parked although they arrived in order");
             }
@@ -156,28 +192,38 @@ class ReadModelFidelityTest {
         }
     }
 
-    /** Every event that names a patient is a step of that patient's trajectory, in its visit. */
+    private static void compare(WaitingQueue aggregate, String queueId, Instant now, String when) throws Exception {
+        Observation expected = Observation.of(aggregate);
+        Observation actual = Observation.of(projection, queueId, now);
+        comparisons.incrementAndGet();
+        if (!expected.equals(actual)) {
+            throw new AssertionError(when + " the read models disagree with the aggregate"
+                    + "\n  aggregate:  " + expected + "\n  projection: " + actual);
+        }
+    }
+
+    /** Every event that names a patient is a step of that patient's trajectory, in the visit it belongs to. */
     private static void compareTrajectories(String queueId, WaitingQueue aggregate,
-                                            Map<String, List<String>> eventsByPatient) throws Exception {
+                                            Map<String, List<String>> stepsByPatient) throws Exception {
         for (Patient patient : aggregate.patients()) {
             Views.Trajectory trajectory = projection.queries.trajectory(queueId, patient.patientId()).orElseThrow(
                     () -> new AssertionError("no trajectory for " + patient.patientId()));
             List<String> steps = new ArrayList<>();
             for (Views.Visit visit : trajectory.visits()) {
                 for (Views.Step step : visit.steps()) {
-                    steps.add(step.eventType());
+                    steps.add(step.eventType() + "@" + visit.visit());
                 }
             }
-            if (!steps.equals(eventsByPatient.get(patient.patientId())) || trajectory.visits().size() != patient.visit()
-                    || trajectory.visit() != patient.visit()) {
-                throw new AssertionError("trajectory of " + patient.patientId() + " (" + trajectory.visits().size()
-                        + " visits) " + steps + " but the aggregate decided " + eventsByPatient.get(patient.patientId())
-                        + " over " + patient.visit() + " visits");
+            if (!steps.equals(stepsByPatient.get(patient.patientId())) || trajectory.visit() != patient.visit()) {
+                throw new AssertionError("trajectory of " + patient.patientId() + " (visit " + trajectory.visit()
+                        + ") is " + steps + " but the aggregate decided " + stepsByPatient.get(patient.patientId())
+                        + " (visit " + patient.visit() + ")");
             }
         }
     }
 
-    private static void record(List<DomainEvent> events, Map<String, List<String>> eventsByPatient) {
+    /** Counts event types, and files each patient event under its patient as "type@visit". */
+    private static void record(WaitingQueue aggregate, List<DomainEvent> events, Map<String, List<String>> stepsByPatient) {
         for (DomainEvent event : events) {
             String type = event.getClass().getSimpleName();
             synchronized (eventCounts) {
@@ -185,12 +231,13 @@ class ReadModelFidelityTest {
             }
             JsonNode patientId = CODEC.payloadToJson(event).get("patientId");
             if (patientId != null) {
-                eventsByPatient.computeIfAbsent(patientId.asText(), id -> new ArrayList<>()).add(type);
+                int visit = aggregate.patient(patientId.asText()).orElseThrow().visit();
+                stepsByPatient.computeIfAbsent(patientId.asText(), id -> new ArrayList<>()).add(type + "@" + visit);
             }
         }
     }
 
-    private static List<String> eventTypes(List<DomainEvent> events) {
-        return events.stream().map(e -> e.getClass().getSimpleName()).toList();
+    private static String eventTypes(List<ProjectionUnderTest.Decided> events) {
+        return events.stream().map(e -> e.event().getClass().getSimpleName()).toList().toString();
     }
 }
