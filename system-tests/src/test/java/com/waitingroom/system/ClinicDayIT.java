@@ -76,7 +76,15 @@ class ClinicDayIT extends SuiteTest {
             assertEquals(List.of(), evening.consultationLine);
             JsonPath monitor = projection(queueId, "/monitor");
             assertEquals(PATIENTS, monitor.getInt("completed"));
-            assertEquals(PATIENTS, projection(queueId, "/history?limit=200").getList("attentions").size());
+            JsonPath history = projection(queueId, "/history?limit=200");
+            List<String> finished = new ArrayList<>();
+            for (int i = 1; i <= PATIENTS; i++) {
+                finished.add(patient(i));
+            }
+            assertEquals(new java.util.TreeSet<>(finished),
+                    new java.util.TreeSet<>(history.getList("attentions.patientId", String.class)), "history");
+            assertEquals(java.util.Collections.nCopies(PATIENTS, "Discharged"),
+                    history.getList("attentions.outcome", String.class), "every outcome as the rooms recorded it");
             System.out.printf("clinic day: %d patients, %d version conflicts retried%n", PATIENTS,
                     staff.conflicts.get());
         } finally {

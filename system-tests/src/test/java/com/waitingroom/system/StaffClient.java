@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A member of staff's HTTP client as a careful integrator writes it: every command names the
- * queue version it decided on (If-Match) and, on 409, re-reads the queue and tries again.
+ * A member of staff's HTTP client with optimistic concurrency: every command carries the queue
+ * version the client has just read (If-Match), so it is refused with 409 if another member of staff
+ * changed the queue in between; the client then re-reads and sends it again. The server still
+ * checks every rule against the current state; If-Match only keeps a command from silently landing
+ * on a queue that moved on.
  * Thread-safe; one instance per role is enough.
  */
 final class StaffClient {

@@ -23,11 +23,6 @@ public enum PatientStatus {
         return this != FINISHED && this != CANCELLED_BY_PAYMENT && this != CANCELLED_BY_ABSENCE && this != LEFT;
     }
 
-    /** The status in which the patient holds a cashier desk. */
-    public boolean occupiesDesk() {
-        return this == AT_CASHIER;
-    }
-
     /** Statuses in which the patient occupies a consulting room. */
     public boolean occupiesRoom() {
         return this == CLAIMED || this == CALLED_TO_CONSULTATION || this == IN_CONSULTATION;

@@ -36,7 +36,6 @@ public class ProjectionMetrics implements ApplyListener {
     private final AtomicLong lastLagObservedAt = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final AtomicReference<Instant> lastErrorAt = new AtomicReference<>();
-    private final AtomicLong parkedTotal = new AtomicLong();
     private final ParkedQueueMonitor parkedQueues;
 
     @Inject
@@ -84,7 +83,6 @@ public class ProjectionMetrics implements ApplyListener {
         lastAppliedEpochMillis.set(now);
         lastLagMillis.set(maxLag);
         lastLagObservedAt.set(now);
-        parkedTotal.addAndGet(outcome.parked());
     }
 
     @Override
