@@ -3,6 +3,8 @@ package com.waitingroom.api.api;
 import com.waitingroom.api.domain.InvalidCommandException;
 import com.waitingroom.api.domain.NotFoundException;
 import com.waitingroom.api.domain.RuleViolationException;
+import com.waitingroom.api.store.CommitOutcomeUnknownException;
+import com.waitingroom.api.store.StoreFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +44,12 @@ public class CommandMetrics {
         }
         if (failure instanceof RuleViolationException) {
             return "rejected";
+        }
+        if (failure instanceof CommitOutcomeUnknownException) {
+            return "unknown";
+        }
+        if (StoreFailures.isUnavailable(failure)) {
+            return "unavailable";
         }
         if (failure instanceof ProblemException problem) {
             return switch (problem.status()) {

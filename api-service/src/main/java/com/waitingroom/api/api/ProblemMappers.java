@@ -3,20 +3,25 @@ package com.waitingroom.api.api;
 import com.waitingroom.api.domain.InvalidCommandException;
 import com.waitingroom.api.domain.NotFoundException;
 import com.waitingroom.api.domain.RuleViolationException;
-import io.vertx.core.VertxException;
-import io.vertx.sqlclient.ClosedConnectionException;
+import com.waitingroom.api.store.CommitOutcomeUnknownException;
+import com.waitingroom.api.store.StoreFailures;
+import com.waitingroom.api.store.StoreUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
+import java.time.Duration;
 import java.util.Locale;
 
 /** Every failure leaves as application/problem+json with a stable code; only real faults are 5xx. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    static final String STORE_UNAVAILABLE = "STORE_UNAVAILABLE";
+    static final String COMMIT_OUTCOME_UNKNOWN = "COMMIT_OUTCOME_UNKNOWN";
+    private static final StoreFailureLog STORE_FAILURES =
+            new StoreFailureLog(LOG, Duration.ofSeconds(10).toNanos(), System::nanoTime);
 
     @ServerExceptionMapper
     public Response invalid(InvalidCommandException e) {
@@ -52,13 +57,23 @@ public class ProblemMappers {
         return Problem.of(status, title, code, e.getMessage(), null).toResponse();
     }
 
+    /** The append was sent and its answer lost: it may have committed; a replay with its key is safe. */
+    @ServerExceptionMapper
+    public Response outcomeUnknown(CommitOutcomeUnknownException e) {
+        STORE_FAILURES.record(COMMIT_OUTCOME_UNKNOWN, e.getCause());
+        return retryLater(Problem.of(503, "Service unavailable", COMMIT_OUTCOME_UNKNOWN,
+                "the connection to the event store was lost after the command was sent: it may or may not have"
+                        + " been recorded. Retry with the same Idempotency-Key: if it was recorded, its response is"
+                        + " replayed, otherwise it is recorded once (without a key, read the queue before retrying)",
+                null));
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (isStoreUnavailable(e)) {
-            LOG.warnf("event store unavailable: %s", e.toString());
-            return Response.fromResponse(Problem.of(503, "Service unavailable", "STORE_UNAVAILABLE",
-                    "the event store cannot be reached; nothing was recorded, retry later", null).toResponse())
-                    .header("Retry-After", "1").build();
+        if (StoreFailures.isUnavailable(e)) {
+            STORE_FAILURES.record(STORE_UNAVAILABLE, e instanceof StoreUnavailableException ? e.getCause() : e);
+            return retryLater(Problem.of(503, "Service unavailable", STORE_UNAVAILABLE,
+                    "the event store cannot be reached; nothing was recorded, retry later", null));
         }
         LOG.error("unexpected failure", e);
         return Problem.of(500, "Internal error", "INTERNAL_ERROR",
@@ -66,16 +81,7 @@ public class ProblemMappers {
                 .toResponse();
     }
 
-    private static boolean isStoreUnavailable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException
-                    || cause instanceof io.vertx.core.impl.NoStackTraceThrowable && cause.getMessage() != null
-                    && cause.getMessage().contains("Timeout")
-                    || cause instanceof VertxException && cause.getMessage() != null
-                    && cause.getMessage().toLowerCase(Locale.ROOT).contains("connection")) {
-                return true;
-            }
-        }
-        return false;
+    private static Response retryLater(Problem problem) {
+        return Response.fromResponse(problem.toResponse()).header("Retry-After", "1").build();
     }
 }

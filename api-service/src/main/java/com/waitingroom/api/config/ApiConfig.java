@@ -19,6 +19,10 @@ public interface ApiConfig {
 
     Append append();
 
+    Store store();
+
+    Health health();
+
     interface Snapshot {
         /** A snapshot is written each time a queue's version crosses a multiple of this. */
         @WithDefault("100")
@@ -63,5 +67,21 @@ public interface ApiConfig {
         /** Attempts of a command without expected version when concurrent writers clash. */
         @WithDefault("25")
         int maxAttempts();
+    }
+
+    interface Store {
+        /** TCP connect timeout to PostgreSQL (Vert.x waits 60 s by default for a server that does not answer). */
+        @WithDefault("PT2S")
+        Duration connectTimeout();
+    }
+
+    interface Health {
+        /** Period of the background event-store check whose last result readiness reports (@Scheduled expression). */
+        @WithDefault("1s")
+        String checkInterval();
+
+        /** A check without an answer after this long counts as failed. */
+        @WithDefault("PT0.5S")
+        Duration checkTimeout();
     }
 }

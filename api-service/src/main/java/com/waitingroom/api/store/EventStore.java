@@ -75,7 +75,8 @@ public class EventStore {
      * Appends atomically (grouped with concurrent commands, see {@link GroupCommitAppender}).
      * Fails with {@link VersionConflictException} when another writer took one of the versions,
      * with {@link IdempotencyKeyTakenException} when a concurrent request committed the same
-     * idempotency key.
+     * idempotency key, with {@link StoreUnavailableException} when nothing could be sent and with
+     * {@link CommitOutcomeUnknownException} when the connection broke before the answer arrived.
      */
     public Uni<Void> append(AppendBatch batch) {
         return appender.append(batch);

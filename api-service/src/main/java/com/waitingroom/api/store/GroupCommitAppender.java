@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * grouped into the next one: one commit, one WAL flush and one outbox NOTIFY for many commands.
  * A grouped statement that fails in PostgreSQL (typically a version clash of one command) is
  * replayed command by command, so each command still commits or fails on its own, atomically.
+ * A statement that could not be sent fails its commands with {@link StoreUnavailableException}; one
+ * whose connection broke before its answer arrived, with {@link CommitOutcomeUnknownException}.
  */
 @ApplicationScoped
 public class GroupCommitAppender {
@@ -154,6 +156,7 @@ public class GroupCommitAppender {
                 return Uni.createFrom().voidItem();
             }
             if (group.size() > 1 && failure instanceof PgException) {
+                // PostgreSQL refused the statement (store failures arrive translated, see run()).
                 // Find out which command failed: each one alone, in order.
                 return replayOneByOne(group, 0);
             }
@@ -237,7 +240,14 @@ public class GroupCommitAppender {
                 .addValue(responses.stream().map(StoredResponse::location).toArray(String[]::new))
                 // stored responses expire a TTL after this statement, on the service's clock
                 .addValue(clock.instant().plus(responseTtl).atOffset(ZoneOffset.UTC));
-        return pool.preparedQuery(APPEND_SQL).execute(params).replaceWithVoid();
+        // An explicit connection tells a failure before anything was sent (no connection: nothing
+        // recorded) from a connection lost while the statement was in PostgreSQL (outcome unknown).
+        return pool.getConnection()
+                .onFailure().transform(StoreFailures::beforeSending)
+                .chain(connection -> connection.preparedQuery(APPEND_SQL).execute(params)
+                        .onFailure().transform(StoreFailures::afterSending)
+                        .eventually(() -> connection.close().onFailure().recoverWithNull()))
+                .replaceWithVoid();
     }
 
     private Throwable translate(Throwable failure, AppendBatch batch) {

@@ -1,18 +1,16 @@
 package com.waitingroom.api.api;
 
-import com.waitingroom.testsupport.LocalInfra;
-import com.waitingroom.testsupport.TcpProxy;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
+import java.time.Duration;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,35 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * service recovers by itself when the database is back.
  */
 @QuarkusTest
-@TestProfile(StoreOutageTest.ThroughProxy.class)
+@TestProfile(ProxiedStoreProfile.class)
 class StoreOutageTest {
 
-    static TcpProxy proxy;
-
-    public static class ThroughProxy implements QuarkusTestProfile {
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(ProxyResource.class));
-        }
-    }
-
-    public static class ProxyResource implements QuarkusTestResourceLifecycleManager {
-        @Override
-        public Map<String, String> start() {
-            try {
-                proxy = TcpProxy.start(LocalInfra.pgHost(), LocalInfra.pgPort());
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            // Only the reactive pool (the command path) goes through the proxy; Flyway stays direct.
-            return Map.of("quarkus.datasource.reactive.url",
-                    "postgresql://127.0.0.1:" + proxy.port() + "/" + TestDb.DATABASE);
-        }
-
-        @Override
-        public void stop() {
-            proxy.close();
-        }
+    @AfterEach
+    void restoreProxy() {
+        ProxiedStoreProfile.proxy.restore();
     }
 
     private static String body(String patientId) {
@@ -64,16 +39,17 @@ class StoreOutageTest {
         given().contentType(ContentType.JSON).body(body("P1")).post("/api/waiting-rooms/" + queueId + "/check-ins")
                 .then().statusCode(201);
 
-        proxy.cut();
+        ProxiedStoreProfile.proxy.cut();
         try {
             given().contentType(ContentType.JSON).body(body("P2")).post("/api/waiting-rooms/" + queueId + "/check-ins")
                     .then().statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", equalTo("1"))
                     .body("code", equalTo("STORE_UNAVAILABLE"));
-            given().get("/q/health/ready").then().statusCode(503);
+            // readiness reports its last background check: DOWN within a check interval
+            await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/q/health/ready").statusCode() == 503);
         } finally {
-            proxy.restore();
+            ProxiedStoreProfile.proxy.restore();
         }
 
         given().contentType(ContentType.JSON).body(body("P3")).post("/api/waiting-rooms/" + queueId + "/check-ins")

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the unnamed one used for uncached statements never does.
  */
 @QuarkusTest
-class StatementCachingPoolCreatorTest {
+class EventStorePoolCreatorTest {
 
     @Inject
     Pool pool;
@@ -26,7 +26,7 @@ class StatementCachingPoolCreatorTest {
     @Test
     void theAppendStatementFitsTheCacheLimit() {
         assertTrue(GroupCommitAppender.APPEND_SQL.length() > 2048, "the case this pool creator exists for");
-        assertTrue(GroupCommitAppender.APPEND_SQL.length() < StatementCachingPoolCreator.STATEMENT_CACHE_SQL_LIMIT);
+        assertTrue(GroupCommitAppender.APPEND_SQL.length() < EventStorePoolCreator.STATEMENT_CACHE_SQL_LIMIT);
     }
 
     @Test
