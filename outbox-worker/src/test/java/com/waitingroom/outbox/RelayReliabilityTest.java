@@ -159,7 +159,8 @@ class RelayReliabilityTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> consumer.forAggregates(Set.of(queueId)).size() >= 20);
             proxy.cut();
             try {
-                given().get("/q/health/ready").then().statusCode(503);
+                // readiness answers from a background check: DOWN within a few seconds, not at once
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
                 given().get("/q/health/live").then().statusCode(200);
                 Thread.sleep(2_000);
                 long waiting = TestOutbox.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND aggregate_id = '"
@@ -189,7 +190,7 @@ class RelayReliabilityTest {
             for (int i = 0; i < firstSeen.size(); i++) {
                 assertEquals(i + 1L, firstSeen.get(i), "per-aggregate order across the outage");
             }
-            given().get("/q/health/ready").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         }
     }
 

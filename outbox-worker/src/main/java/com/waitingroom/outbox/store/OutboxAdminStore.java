@@ -170,11 +170,10 @@ public class OutboxAdminStore {
         return deleted;
     }
 
-    public boolean databaseReachable() {
+    /** Whether a pooled connection answers within {@code timeoutSeconds}; throws when none can be had. */
+    public boolean databaseAnswers(int timeoutSeconds) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
+            return connection.isValid(timeoutSeconds);
         }
     }
 

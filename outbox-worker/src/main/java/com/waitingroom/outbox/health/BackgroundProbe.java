@@ -1,0 +1,125 @@
+package com.waitingroom.outbox.health;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Repeats a dependency check on its own thread and keeps the last result, so a health endpoint
+ * answers at once from memory even while the dependency hangs or refuses connections (a probe
+ * that waits on a dead database reads as a probe timeout in Kubernetes, not as DOWN).
+ * A check that has not answered within {@code timeout} counts as DOWN; it is not started again
+ * until it returns, so a hanging dependency never piles up threads or connections.
+ */
+public final class BackgroundProbe implements AutoCloseable {
+
+    /** The last verdict; {@code error} is null when UP. */
+    public record Result(boolean up, String error, Instant checkedAt) {
+    }
+
+    private final String name;
+    private final Callable<Boolean> check;
+    private final Duration interval;
+    private final Duration timeout;
+    private final ExecutorService runner;
+    private final ScheduledExecutorService ticker;
+    private final CountDownLatch firstVerdict = new CountDownLatch(1);
+    private CompletableFuture<Boolean> inFlight; // ticker thread only
+    private volatile Result last;
+
+    /** {@code check} answers true (UP), false or throws (DOWN); it should bound its own waits too. */
+    public BackgroundProbe(String name, Callable<Boolean> check, Duration interval, Duration timeout) {
+        this.name = name;
+        this.check = check;
+        this.interval = interval;
+        this.timeout = timeout;
+        this.runner = Executors.newSingleThreadExecutor(daemon("health-probe-" + name));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("health-ticker-" + name));
+        this.last = new Result(false, "not checked yet", Instant.now());
+    }
+
+    /** Checks now, then every interval after the previous check ended. */
+    public void start() {
+        ticker.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits (at most the timeout) for the first verdict, so readiness is known when start-up ends. */
+    public void awaitFirstVerdict() {
+        try {
+            firstVerdict.await(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Never blocks. A result older than a few rounds (ticker stuck or stopped) reads as DOWN. */
+    public Result last() {
+        Result result = last;
+        Duration age = Duration.between(result.checkedAt(), Instant.now());
+        if (result.up() && age.compareTo(interval.plus(timeout).multipliedBy(3)) > 0) {
+            return new Result(false, "no check for " + age.toMillis() + " ms", result.checkedAt());
+        }
+        return result;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private void refresh() {
+        try {
+            if (inFlight == null || inFlight.isDone()) {
+                inFlight = CompletableFuture.supplyAsync(this::runCheck, runner);
+            }
+            boolean up = inFlight.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            last = new Result(up, up ? null : "check failed", Instant.now());
+        } catch (TimeoutException e) {
+            last = new Result(false, "no answer within " + timeout.toMillis() + " ms", Instant.now());
+        } catch (ExecutionException e) {
+            last = new Result(false, describe(e.getCause()), Instant.now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) { // e.g. rejected after close; never let the ticker die
+            last = new Result(false, describe(e), Instant.now());
+        }
+        firstVerdict.countDown();
+    }
+
+    private Boolean runCheck() {
+        try {
+            return Boolean.TRUE.equals(check.call());
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        runner.shutdownNow();
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String message = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return message.length() > 200 ? message.substring(0, 200) : message;
+    }
+
+    private static ThreadFactory daemon(String threadName) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
