@@ -16,7 +16,7 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 echo "projection-worker benchmark (events=$EVENTS, rate=$RATE/s for ${SECONDS_AT_RATE}s); cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if ! mvn -B -ntp -o -pl projection-worker test -Dtest=ProjectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" >"$LOG" 2>&1; then
+    -Dprojection-test.direct-database=true -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" >"$LOG" 2>&1; then
   tail -50 "$LOG"; echo "benchmark run failed"; exit 1
 fi
 grep '^BENCH' "$LOG" | sed 's/^BENCH /  /'

@@ -43,7 +43,8 @@ import static io.restassured.RestAssured.given;
  *    consumed like the live queue; publish -> commit per event as the consumer sees it, and
  *    GET /api/metrics/lag over that window (occurred -> applied row). The relay stage is not involved.
  * Both consumers connect to RabbitMQ directly (the service's own consumer goes through the tests'
- * TcpProxy) and use the service's prefetch and batch size.
+ * TcpProxy) and use the service's prefetch and batch size; bench/projection-worker.sh also points
+ * the service's pool straight at PostgreSQL (ProjectionTestInfra.DIRECT_DATABASE), as measured before.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ProjectionTestInfra.class, restrictToAnnotatedClass = false)

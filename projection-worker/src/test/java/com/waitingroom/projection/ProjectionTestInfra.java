@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Prepares the suite's own database and RabbitMQ names before Quarkus starts: cleans both schemas,
  * creates the event store (public.events) from the kernel's db/eventstore migrations, deletes the
- * suite's queues, and points the service at them. The service reaches RabbitMQ through a TcpProxy
- * so a test can cut the broker without touching the shared server.
+ * suite's queues, and points the service at them. The service reaches RabbitMQ and PostgreSQL
+ * through TcpProxies so a test can cut either without touching the shared servers (migrations and
+ * test code connect directly).
  */
 public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager {
 
@@ -26,11 +27,20 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
     public static final String DEAD_LETTER_EXCHANGE = "projection-test.events.dlx";
     public static final String ADMIN_TOKEN = "test-admin-token";
 
+    /** Set by bench/projection-worker.sh: the measured pool talks to PostgreSQL without the proxy hop. */
+    static final String DIRECT_DATABASE = "projection-test.direct-database";
+
     private static volatile TcpProxy rabbitProxy;
+    private static volatile TcpProxy postgresProxy;
 
     /** Between the service's consumer and RabbitMQ; test publishers connect to the broker directly. */
     public static TcpProxy rabbitProxy() {
         return rabbitProxy;
+    }
+
+    /** Between the service (its pool and its health check) and PostgreSQL; tests connect directly. */
+    public static TcpProxy postgresProxy() {
+        return postgresProxy;
     }
 
     @Override
@@ -54,11 +64,14 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
         }
         try {
             rabbitProxy = TcpProxy.start(LocalInfra.rabbitHost(), LocalInfra.rabbitPort());
+            postgresProxy = TcpProxy.start(LocalInfra.pgHost(), LocalInfra.pgPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String serviceDatabase = Boolean.getBoolean(DIRECT_DATABASE) ? LocalInfra.jdbcUrl(DATABASE)
+                : "jdbc:postgresql://127.0.0.1:" + postgresProxy.port() + "/" + DATABASE;
         return Map.of(
-                "quarkus.datasource.jdbc.url", LocalInfra.jdbcUrl(DATABASE) + "?reWriteBatchedInserts=true",
+                "quarkus.datasource.jdbc.url", serviceDatabase + "?reWriteBatchedInserts=true",
                 "projection.exchange", EXCHANGE,
                 "projection.queue", QUEUE,
                 "projection.dead-letter-exchange", DEAD_LETTER_EXCHANGE,
@@ -74,6 +87,9 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
         // Data stays for post-mortem inspection; the next run cleans it.
         if (rabbitProxy != null) {
             rabbitProxy.close();
+        }
+        if (postgresProxy != null) {
+            postgresProxy.close();
         }
     }
 }

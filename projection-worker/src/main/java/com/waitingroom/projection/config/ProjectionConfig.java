@@ -50,6 +50,19 @@ public interface ProjectionConfig {
     @WithName("history-limit-max")
     int historyLimitMax();
 
+    /** The background checks that health endpoints read (they never wait on a dependency themselves). */
+    Health health();
+
+    interface Health {
+        /** Pause between two checks of PostgreSQL. */
+        @WithName("check-interval")
+        Duration checkInterval();
+
+        /** A check without an answer by then counts as DOWN. */
+        @WithName("check-timeout")
+        Duration checkTimeout();
+    }
+
     interface Rabbit {
         String host();
 

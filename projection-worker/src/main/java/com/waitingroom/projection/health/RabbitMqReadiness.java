@@ -7,7 +7,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while connected to RabbitMQ and subscribed to the projection queue. (PostgreSQL: Agroal's check.) */
+/**
+ * Ready only while connected to RabbitMQ and subscribed to the projection queue. From memory: the
+ * consumer's connection and channel state, updated by the client as soon as a socket closes (or
+ * after two missed heartbeats), so a probe never touches the broker. (PostgreSQL: DatabaseReadiness.)
+ */
 @Readiness
 @ApplicationScoped
 public class RabbitMqReadiness implements HealthCheck {

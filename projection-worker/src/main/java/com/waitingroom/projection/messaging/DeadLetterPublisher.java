@@ -25,11 +25,15 @@ final class DeadLetterPublisher {
     private final ProjectionConsumer.Settings settings;
     private final ApplyListener listener;
 
-    /** channel: in confirm mode; automatic recovery keeps the same object usable after a reconnect. */
+    /** channel: in confirm mode; after a reconnect the session makes a new publisher on a new channel. */
     DeadLetterPublisher(Channel channel, ProjectionConsumer.Settings settings, ApplyListener listener) {
         this.channel = channel;
         this.settings = settings;
         this.listener = listener;
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
     }
 
     void publish(Delivery delivery, String reason) throws IOException, InterruptedException {
