@@ -4,6 +4,8 @@
 //  2. policy: every Deployment has startup/liveness/readiness probes on /q/health/*,
 //     resource requests and limits, runs as non-root with a read-only root filesystem;
 //     api-service and event-ingest-service have an HPA; every Deployment has a PDB;
+//     a preStop sleep, and a grace period longer than that sleep plus its declared SIGTERM budget
+//     (annotation waiting-room.io/shutdown-seconds, at least the service's quarkus.shutdown.timeout);
 //  3. docker-compose.yml: every service has a healthcheck, depends_on targets exist and are
 //     healthchecked, referenced files and named volumes exist.
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,30 @@ async function modelFor(apiVersion, kind) {
   } catch (e) {
     return null;
   }
+}
+
+/** Seconds of a Quarkus duration ("10s", "PT10S", "1m"). */
+function seconds(duration) {
+  const simple = /^(\d+)(ms|s|m)?$/.exec(duration);
+  if (simple) return Number(simple[1]) * ({ ms: 0.001, s: 1, m: 60 }[simple[2] ?? 's']);
+  const iso = /^PT(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/i.exec(duration);
+  return iso ? Number(iso[1] ?? 0) * 60 + Number(iso[2] ?? 0) : NaN;
+}
+
+/** The pod must outlive preStop sleep + the app's SIGTERM budget, or Kubernetes kills it mid-drain. */
+function checkShutdown(where, name, template) {
+  const pod = template.spec;
+  const sleep = pod.containers[0].lifecycle?.preStop?.sleep?.seconds;
+  const budget = Number(template.metadata.annotations?.['waiting-room.io/shutdown-seconds']);
+  if (!(sleep >= 1)) fail(where, 'needs a preStop sleep, so the endpoint is gone before the app stops');
+  if (!(budget > 0)) { fail(where, 'annotation waiting-room.io/shutdown-seconds missing'); return; }
+  if (!(pod.terminationGracePeriodSeconds > (sleep ?? 0) + budget)) {
+    fail(where, `terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds} <= preStop ${sleep} s + shutdown ${budget} s`);
+  }
+  const properties = join(root, name, 'src/main/resources/application.properties');
+  const timeout = /^quarkus\.shutdown\.timeout=(\S+)/m.exec(readFileSync(properties, 'utf8'))?.[1];
+  if (!timeout) fail(where, `${name} sets no quarkus.shutdown.timeout (running requests would be cut at SIGTERM)`);
+  else if (!(seconds(timeout) <= budget)) fail(where, `shutdown budget ${budget} s < quarkus.shutdown.timeout ${timeout}`);
 }
 
 async function validateOverlay(overlay) {
@@ -55,6 +81,7 @@ async function validateOverlay(overlay) {
       if (c.securityContext?.allowPrivilegeEscalation !== false) fail(where, 'allowPrivilegeEscalation must be false');
       if (!(c.envFrom ?? []).some((e) => e.secretRef)) fail(where, 'credentials must come from a Secret');
     }
+    checkShutdown(where, name, deployment.spec.template);
     const selects = (o) => Object.entries(o.spec.selector.matchLabels ?? {})
       .every(([k, v]) => deployment.spec.template.metadata.labels[k] === v);
     if (!byKind('PodDisruptionBudget').some(selects)) fail(where, 'no PodDisruptionBudget');
