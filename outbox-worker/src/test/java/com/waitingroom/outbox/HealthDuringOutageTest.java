@@ -1,5 +1,6 @@
 package com.waitingroom.outbox;
 
+import com.waitingroom.testsupport.HealthProbes;
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,33 +40,28 @@ class HealthDuringOutageTest {
     private static final Duration MAX_RECOVERY = Duration.ofSeconds(30);
 
     /**
-     * service -> TcpProxy (refuses when cut) -> StallingProxy (hangs when stalled) -> the suite's
-     * database; ordered after OutboxTestInfra, whose URL it replaces.
+     * service -> TcpProxy (refuses when cut, hangs when stalled) -> the suite's database; ordered
+     * after OutboxTestInfra, whose URL it replaces.
      */
     public static class FlakyPostgres implements QuarkusTestResourceLifecycleManager {
 
-        static volatile StallingProxy stalling;
-        static volatile TcpProxy refusing;
+        static volatile TcpProxy proxy;
 
         @Override
         public Map<String, String> start() {
             try {
-                stalling = StallingProxy.start(LocalInfra.pgHost(), LocalInfra.pgPort());
-                refusing = TcpProxy.start("127.0.0.1", stalling.port());
+                proxy = TcpProxy.start(LocalInfra.pgHost(), LocalInfra.pgPort());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return Map.of("quarkus.datasource.jdbc.url",
-                    "jdbc:postgresql://127.0.0.1:" + refusing.port() + "/" + OutboxTestInfra.DATABASE);
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + OutboxTestInfra.DATABASE);
         }
 
         @Override
         public void stop() {
-            if (refusing != null) {
-                refusing.close();
-            }
-            if (stalling != null) {
-                stalling.close();
+            if (proxy != null) {
+                proxy.close();
             }
         }
 
@@ -77,12 +73,12 @@ class HealthDuringOutageTest {
 
     @Test
     void everyProbeAnswersQuicklyWhilePostgresqlRefusesConnections() throws Exception {
-        answersQuicklyThroughAnOutage(FlakyPostgres.refusing::cut, FlakyPostgres.refusing::restore, "outbox-postgresql");
+        answersQuicklyThroughAnOutage(FlakyPostgres.proxy::cut, FlakyPostgres.proxy::restore, "outbox-postgresql");
     }
 
     @Test
     void everyProbeAnswersQuicklyWhilePostgresqlDoesNotAnswer() throws Exception {
-        answersQuicklyThroughAnOutage(FlakyPostgres.stalling::stall, FlakyPostgres.stalling::resume, "outbox-postgresql");
+        answersQuicklyThroughAnOutage(FlakyPostgres.proxy::stall, FlakyPostgres.proxy::resume, "outbox-postgresql");
     }
 
     @Test

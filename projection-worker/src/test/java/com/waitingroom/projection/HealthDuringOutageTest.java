@@ -1,6 +1,7 @@
 package com.waitingroom.projection;
 
 import com.waitingroom.kernel.Priority;
+import com.waitingroom.testsupport.HealthProbes;
 import com.waitingroom.testsupport.TcpProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

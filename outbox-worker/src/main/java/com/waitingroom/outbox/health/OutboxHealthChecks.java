@@ -2,6 +2,7 @@ package com.waitingroom.outbox.health;
 
 import com.waitingroom.outbox.messaging.OutboxRelay;
 import com.waitingroom.outbox.store.OutboxAdminStore;
+import com.waitingroom.support.health.BackgroundProbe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -29,9 +30,9 @@ public class OutboxHealthChecks {
 
     OutboxHealthChecks(OutboxAdminStore store, OutboxRelay relay, HealthProbeConfig config) {
         int validSeconds = (int) Math.max(1, config.checkTimeout().toSeconds());
-        this.database = new BackgroundProbe("outbox-postgresql", () -> store.databaseAnswers(validSeconds),
+        this.database = BackgroundProbe.blocking("outbox-postgresql", () -> store.databaseAnswers(validSeconds),
                 config.checkInterval(), config.checkTimeout());
-        this.broker = new BackgroundProbe("outbox-rabbitmq", () -> relay.connector().probe(),
+        this.broker = BackgroundProbe.blocking("outbox-rabbitmq", () -> relay.connector().probe(),
                 config.checkInterval(), config.checkTimeout());
     }
 

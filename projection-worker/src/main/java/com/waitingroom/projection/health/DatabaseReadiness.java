@@ -2,6 +2,7 @@ package com.waitingroom.projection.health;
 
 import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.store.DatabasePing;
+import com.waitingroom.support.health.BackgroundProbe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,7 @@ public class DatabaseReadiness implements HealthCheck {
     public DatabaseReadiness(DatabasePing ping, ProjectionConfig config) {
         this.ping = ping;
         ProjectionConfig.Health health = config.health();
-        this.probe = new BackgroundProbe(NAME, () -> ping.answers(health.checkTimeout()), health.checkInterval(),
+        this.probe = BackgroundProbe.blocking(NAME, () -> ping.answers(health.checkTimeout()), health.checkInterval(),
                 health.checkTimeout());
     }
 
