@@ -56,19 +56,23 @@ public class EventRoutes {
     private final ClientRateLimiter rateLimiter;
     private final IngestConfig config;
     private final EventParser parser;
+    private final ShutdownDrain shutdown;
     private final Clock clock = Clock.systemUTC();
 
-    public EventRoutes(EventWriter writer, EventQueryRepository queries, ClientRateLimiter rateLimiter, IngestConfig config) {
+    public EventRoutes(EventWriter writer, EventQueryRepository queries, ClientRateLimiter rateLimiter, IngestConfig config,
+            ShutdownDrain shutdown) {
         this.writer = writer;
         this.queries = queries;
         this.rateLimiter = rateLimiter;
         this.config = config;
+        this.shutdown = shutdown;
         this.parser = new EventParser(clock, config.limits().maxBatchItems(), config.partitions().retentionDays(),
                 config.limits().maxFutureSkew());
     }
 
     void register(@Observes Router router) {
         router.route().order(-100).handler(CorrelationIds::handle);
+        router.route().order(-99).handler(shutdown::closeConnectionsWhileStopping);
         router.post("/events")
                 .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
                 .handler(this::ingest)
@@ -140,9 +144,12 @@ public class EventRoutes {
             return;
         }
         EventWriter.PendingWrite write;
+        // counted before the writer can take it, so a shutdown that starts meanwhile waits for its answer
+        shutdown.accepted();
         try {
             write = writer.submit(events);
         } catch (IngestRejectedException e) {
+            shutdown.answered();
             IngestRejectedException.Reason reason = e.reason();
             Problems.send(ctx, reason.status, reason.name(), reason.title,
                     reason.title + "; nothing was stored, retry after " + e.retryAfterSeconds() + " s",
@@ -153,11 +160,15 @@ public class EventRoutes {
         AtomicBoolean answered = new AtomicBoolean();
         long timer = ctx.vertx().setTimer(config.writer().ackTimeout().toMillis(), id -> {
             if (answered.compareAndSet(false, true)) {
-                writer.countRejected("ack_timeout", events.size());
-                Problems.send(ctx, 503, "NOT_YET_DURABLE", "Not yet committed",
-                        "The events were accepted but not committed within " + config.writer().ackTimeout().toSeconds()
-                                + " s; they may still be stored. Retry with the same eventIds (listed) to avoid duplicates",
-                        List.of(), List.of(), ids(events), 5);
+                try {
+                    writer.countRejected("ack_timeout", events.size());
+                    Problems.send(ctx, 503, "NOT_YET_DURABLE", "Not yet committed",
+                            "The events were accepted but not committed within " + config.writer().ackTimeout().toSeconds()
+                                    + " s; they may still be stored. Retry with the same eventIds (listed) to avoid duplicates",
+                            List.of(), List.of(), ids(events), 5);
+                } finally {
+                    shutdown.answered();
+                }
             }
         });
         write.committed().whenComplete((ok, error) -> context.runOnContext(ignored -> {
@@ -165,20 +176,28 @@ public class EventRoutes {
                 return;
             }
             ctx.vertx().cancelTimer(timer);
-            if (error == null) {
-                respondCreated(ctx, events, parsed.batch());
-            } else if (error instanceof IngestRejectedException rejected) {
-                Problems.send(ctx, rejected.reason().status, rejected.reason().name(), rejected.reason().title,
-                        rejected.reason().title + "; nothing was stored, retry after " + rejected.retryAfterSeconds() + " s",
-                        List.of(), List.of(), null, rejected.retryAfterSeconds());
-            } else if (error instanceof StoreRejectedEventException) {
-                writer.countRejected("store_rejected", events.size());
-                Problems.send(ctx, 422, "STORE_REJECTED", "Rejected by the database",
-                        "PostgreSQL refused these events: " + error.getMessage(), List.of(), List.of(), null, 0);
-            } else {
-                ctx.fail(error);
+            try {
+                answerCommitted(ctx, events, parsed.batch(), error);
+            } finally {
+                shutdown.answered();
             }
         }));
+    }
+
+    private void answerCommitted(RoutingContext ctx, List<IngestEvent> events, boolean batch, Throwable error) {
+        if (error == null) {
+            respondCreated(ctx, events, batch);
+        } else if (error instanceof IngestRejectedException rejected) {
+            Problems.send(ctx, rejected.reason().status, rejected.reason().name(), rejected.reason().title,
+                    rejected.reason().title + "; nothing was stored, retry after " + rejected.retryAfterSeconds() + " s",
+                    List.of(), List.of(), null, rejected.retryAfterSeconds());
+        } else if (error instanceof StoreRejectedEventException) {
+            writer.countRejected("store_rejected", events.size());
+            Problems.send(ctx, 422, "STORE_REJECTED", "Rejected by the database",
+                    "PostgreSQL refused these events: " + error.getMessage(), List.of(), List.of(), null, 0);
+        } else {
+            ctx.fail(error);
+        }
     }
 
     private static List<String> ids(List<IngestEvent> events) {

@@ -19,6 +19,8 @@ public interface IngestConfig {
 
     RateLimit rateLimit();
 
+    Shutdown shutdown();
+
     interface Limits {
         /** Request bodies above this many bytes get 413. */
         @WithDefault("8388608")
@@ -112,5 +114,15 @@ public interface IngestConfig {
         /** Bucket size (burst); defaults to one second of events when 0. */
         @WithDefault("0")
         int burst();
+    }
+
+    interface Shutdown {
+        /**
+         * After SIGTERM, once every accepted request is answered, new requests still get 503 + Retry-After
+         * (2 s) for this long before the listener closes: a client answered a moment ago then learns to back
+         * off instead of sending its next request into a closing socket. Keep it below the Retry-After.
+         */
+        @WithDefault("PT1S")
+        Duration linger();
     }
 }

@@ -1,38 +1,56 @@
 package com.waitingroom.ingest.health;
 
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.waitingroom.ingest.store.EventWriter;
+import com.waitingroom.support.health.BackgroundProbe;
 
-import io.smallrye.health.api.AsyncHealthCheck;
-import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.sqlclient.Pool;
 
-/** Ready only if PostgreSQL answers now and the writer's circuit breaker is closed. */
+/**
+ * Ready only if PostgreSQL answered the last background check and the writer's circuit breaker is
+ * closed. Answers from memory, so a probe never waits on the database.
+ */
 @Readiness
 @ApplicationScoped
-public class StoreReadinessCheck implements AsyncHealthCheck {
+public class StoreReadinessCheck implements HealthCheck {
 
-    private final Pool pool;
     private final EventWriter writer;
+    private final BackgroundProbe database;
 
-    public StoreReadinessCheck(Pool pool, EventWriter writer) {
-        this.pool = pool;
+    public StoreReadinessCheck(Pool pool, EventWriter writer, HealthProbeConfig config) {
         this.writer = writer;
+        this.database = BackgroundProbe.async("postgresql", () -> pool.query("SELECT 1").execute().toCompletionStage(),
+                config.checkInterval(), config.checkTimeout());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        database.start();
+        database.awaitFirstVerdict();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        database.close();
     }
 
     @Override
-    public Uni<HealthCheckResponse> call() {
-        return Uni.createFrom().completionStage(() -> pool.query("SELECT 1").execute().toCompletionStage())
-                .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .map(rows -> HealthCheckResponse.named("postgresql").status(!writer.isStoreUnavailable())
-                        .withData("circuitBreaker", writer.isStoreUnavailable() ? "open" : "closed").build())
-                .onFailure().recoverWithItem(error -> HealthCheckResponse.named("postgresql").down()
-                        .withData("error", String.valueOf(error.getMessage())).build());
+    public HealthCheckResponse call() {
+        BackgroundProbe.Result result = database.last();
+        boolean breakerOpen = writer.isStoreUnavailable();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(database.name()).status(result.up() && !breakerOpen)
+                .withData("circuitBreaker", breakerOpen ? "open" : "closed")
+                .withData("checkedAt", result.checkedAt().toString());
+        if (result.error() != null) {
+            response.withData("error", result.error());
+        }
+        return response.build();
     }
 }

@@ -148,7 +148,8 @@ public class EventWriter {
     public PendingWrite submit(List<IngestEvent> events) {
         int count = events.size();
         if (shuttingDown) {
-            throw reject(Reason.SHUTTING_DOWN, count, 1);
+            // longer than ShutdownDrain's linger, so a client told to back off returns after the listener closed
+            throw reject(Reason.SHUTTING_DOWN, count, 2);
         }
         if (breaker.isOpen()) {
             throw reject(Reason.STORE_UNAVAILABLE, count, breaker.retryAfterSeconds());
@@ -376,11 +377,17 @@ public class EventWriter {
     }
 
     /**
-     * Runs after Quarkus stopped taking HTTP requests and waited for running ones: commits whatever
-     * is still queued (bounded by the drain timeout) before the connection pool is closed.
+     * Runs after the listener closed (every accepted request was answered before, see the api's
+     * ShutdownDrain): commits whatever is still queued, e.g. events of requests answered 503
+     * NOT_YET_DURABLE, bounded by the drain timeout, before the connection pool is closed.
      */
     void drainOnShutdown(@Observes ShutdownEvent event) {
         drain(config.drainTimeout());
+    }
+
+    /** SIGTERM: new requests are refused (503 SHUTTING_DOWN, nothing stored); what is queued is still committed. */
+    public void stopAccepting() {
+        shuttingDown = true;
     }
 
     public boolean drain(Duration timeout) {

@@ -1,0 +1,146 @@
+package com.waitingroom.ingest.fault;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Producers POSTing batches over HTTP/1.1 keep-alive until told to stop or until the listener is
+ * gone, the way a log shipper does: a 503 is retried after its Retry-After. Tallies every outcome;
+ * a request that got no answer at all (reset, closed connection) is a failure, a connection refused
+ * once the listener has closed is not (the request was never taken).
+ */
+final class ShutdownClients {
+
+    private static final int EVENTS_PER_REQUEST = 20;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI uri;
+    private final String service;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final ExecutorService threads;
+    private final int clients;
+    private volatile long sigtermAt = Long.MAX_VALUE;
+
+    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    final AtomicInteger createdAfterSigterm = new AtomicInteger();
+    final AtomicInteger shuttingDown = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+    ShutdownClients(URI uri, String service, int clients) {
+        this.uri = uri;
+        this.service = service;
+        this.clients = clients;
+        this.threads = Executors.newFixedThreadPool(clients);
+    }
+
+    void start() {
+        for (int c = 0; c < clients; c++) {
+            threads.submit(this::produce);
+        }
+    }
+
+    void sigtermSent() {
+        sigtermAt = System.nanoTime();
+    }
+
+    /** No new requests from now on (the load balancer no longer routes here); running ones finish. */
+    void stopSending() {
+        stop.set(true);
+    }
+
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        threads.shutdown();
+        return threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void produce() {
+        while (!stop.get()) {
+            List<String> ids = new ArrayList<>(EVENTS_PER_REQUEST);
+            String body = LoadBatches.jsonBatch(service, sequence, EVENTS_PER_REQUEST, "drain me", ids);
+            HttpResponse<String> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (refused(e)) {
+                    refused.incrementAndGet();
+                    return; // the listener is closed
+                }
+                failures.add("no answer: " + e + sinceSigterm());
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (!tally(response, ids)) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when interrupted while honouring a Retry-After */
+    private boolean tally(HttpResponse<String> response, List<String> ids) {
+        int status = response.statusCode();
+        if (status == 201) {
+            acknowledged.addAll(ids);
+            if (System.nanoTime() > sigtermAt) {
+                createdAfterSigterm.incrementAndGet();
+            }
+            return true;
+        }
+        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (status != 503 || retryAfter.isEmpty() || !retryAfter.get().matches("[1-9][0-9]*")
+                || !contentType.startsWith("application/problem+json")) {
+            failures.add(status + " Retry-After=" + retryAfter.orElse("none") + " " + contentType + " " + response.body()
+                    + sinceSigterm());
+            return true;
+        }
+        if (response.body().contains("\"code\":\"SHUTTING_DOWN\"")) {
+            shuttingDown.incrementAndGet();
+        }
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(Long.parseLong(retryAfter.get())));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean refused(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String sinceSigterm() {
+        long sigterm = sigtermAt;
+        return sigterm == Long.MAX_VALUE ? " (before SIGTERM)"
+                : " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm) + " ms after SIGTERM)";
+    }
+}
