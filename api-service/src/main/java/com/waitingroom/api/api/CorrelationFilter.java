@@ -42,6 +42,11 @@ public class CorrelationFilter {
         return Optional.empty();
     }
 
+    /** The id a client sent if it is a valid one, otherwise a new one: for answers given before this filter runs. */
+    static String validOrNew(String id) {
+        return id != null && FORMAT.matcher(id).matches() ? id : UUID.randomUUID().toString();
+    }
+
     @ServerResponseFilter
     public void echo(ContainerRequestContext request, ContainerResponseContext response) {
         String id = request.getHeaderString(HEADER);

@@ -23,6 +23,8 @@ public interface ApiConfig {
 
     Health health();
 
+    Shutdown shutdown();
+
     interface Snapshot {
         /** A snapshot is written each time a queue's version crosses a multiple of this. */
         @WithDefault("100")
@@ -83,5 +85,22 @@ public interface ApiConfig {
         /** A check without an answer after this long counts as failed. */
         @WithDefault("PT0.5S")
         Duration checkTimeout();
+    }
+
+    /**
+     * SIGTERM (api.ShutdownGate). Drain timeout + linger + {@code quarkus.shutdown.timeout} is the
+     * worst case declared to Kubernetes (deploy/k8s, annotation waiting-room.io/shutdown-seconds).
+     */
+    interface Shutdown {
+        /** How long requests taken before SIGTERM get to be answered while new ones are refused. */
+        @WithDefault("PT10S")
+        Duration drainTimeout();
+
+        /**
+         * Then new requests still get 503 SHUTTING_DOWN for this long before the listener closes, so a client
+         * answered a moment ago backs off (Retry-After = this rounded up + 1 s) instead of meeting the closing socket.
+         */
+        @WithDefault("PT1S")
+        Duration linger();
     }
 }
