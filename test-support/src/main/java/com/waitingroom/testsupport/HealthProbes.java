@@ -33,15 +33,24 @@ public final class HealthProbes {
             return path.equals("/q/health/ready");
         }
 
+        /** UP/DOWN of the whole response, or null when it has none. */
+        public String overallStatus() {
+            return json().path("status").asText(null);
+        }
+
         /** UP/DOWN of one named check, or null when the response has no such check. */
         public String checkStatus(String checkName) {
-            try {
-                for (JsonNode check : JSON.readTree(body).path("checks")) {
-                    if (checkName.equals(check.path("name").asText())) {
-                        return check.path("status").asText(null);
-                    }
+            for (JsonNode check : json().path("checks")) {
+                if (checkName.equals(check.path("name").asText())) {
+                    return check.path("status").asText(null);
                 }
-                return null;
+            }
+            return null;
+        }
+
+        private JsonNode json() {
+            try {
+                return JSON.readTree(body);
             } catch (IOException e) {
                 throw new UncheckedIOException("not a health response: " + body, e);
             }

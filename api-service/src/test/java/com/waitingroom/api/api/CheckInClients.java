@@ -1,22 +1,17 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.testsupport.SigtermLoad;
+
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Retry-After, Connection: close); a connection refused once the listener has closed is not (the
  * request was never taken).
  */
-final class CheckInClients {
+final class CheckInClients extends SigtermLoad {
 
     /** Well below a queue's default capacity (100): every check-in can be accepted. */
     private static final int CHECK_INS_PER_QUEUE = 50;
@@ -36,58 +31,27 @@ final class CheckInClients {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final String prefix;
-    private final int clients;
-    private final ExecutorService threads;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private volatile long sigtermAt = Long.MAX_VALUE;
 
     /** Idempotency keys sent at least once. */
     final Set<String> sent = ConcurrentHashMap.newKeySet();
-    /** Keys answered 201. */
-    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     /** Keys whose request got no answer: their outcome is unknown. */
     final Set<String> unanswered = ConcurrentHashMap.newKeySet();
     final AtomicInteger inFlight = new AtomicInteger();
-    final AtomicInteger createdAfterSigterm = new AtomicInteger();
-    final AtomicInteger shuttingDown = new AtomicInteger();
-    final AtomicInteger refused = new AtomicInteger();
-    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
     /** @param prefix of every queue id and key, so the database can be asked about exactly these */
     CheckInClients(URI base, String prefix, int clients) {
+        super(clients);
         this.base = base;
         this.prefix = prefix;
-        this.clients = clients;
-        this.threads = Executors.newFixedThreadPool(clients);
-    }
-
-    void start() {
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            threads.submit(() -> checkInUntilStopped(client));
-        }
-    }
-
-    void sigtermSent() {
-        sigtermAt = System.nanoTime();
-    }
-
-    /** No new check-ins from now on (the load balancer no longer routes here); running ones finish. */
-    void stopSending() {
-        stop.set(true);
-    }
-
-    boolean awaitEnd(Duration timeout) throws InterruptedException {
-        threads.shutdown();
-        return threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     String queueOf(int client, int n) {
         return prefix + "-c" + client + "-" + (n / CHECK_INS_PER_QUEUE);
     }
 
-    private void checkInUntilStopped(int client) {
-        for (int n = 0; !stop.get(); n++) {
+    @Override
+    protected void send(int client) {
+        for (int n = 0; !stopped(); n++) {
             String body = "{\"patientId\":\"C" + client + "-N" + n
                     + "\",\"patientName\":\"Ana\",\"priority\":\"Low\",\"consultationType\":\"General\"}";
             String key = prefix + "-" + client + "-" + n;
@@ -126,9 +90,7 @@ final class CheckInClients {
             }
             if (response.statusCode() == 201) {
                 acknowledged.add(key);
-                if (System.nanoTime() > sigtermAt) {
-                    createdAfterSigterm.incrementAndGet();
-                }
+                countIfAfterSigterm();
                 return true;
             }
             Optional<String> retryAfter = shuttingDownRetryAfter(response);
@@ -143,7 +105,7 @@ final class CheckInClients {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            if (stop.get()) {
+            if (stopped()) {
                 return false; // given up: a 503 recorded nothing
             }
         }
@@ -157,20 +119,5 @@ final class CheckInClients {
                 && response.body().contains("\"code\":\"SHUTTING_DOWN\"")
                 && response.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close");
         return proper ? retryAfter : Optional.empty();
-    }
-
-    private static boolean refused(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String sinceSigterm() {
-        long sigterm = sigtermAt;
-        return sigterm == Long.MAX_VALUE ? " (before SIGTERM)"
-                : " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm) + " ms after SIGTERM)";
     }
 }

@@ -1,18 +1,14 @@
 package com.waitingroom.api.api;
 
 import com.waitingroom.testsupport.LocalInfra;
+import com.waitingroom.testsupport.PackagedService;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -23,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static com.waitingroom.testsupport.Waits.awaitTrue;
+import static com.waitingroom.testsupport.Waits.waitUpTo;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,25 +46,15 @@ class SigtermDrainIT {
 
     @Test
     void everyRequestSentBeforeTheListenerClosedIsAnswered() throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the app first (mvn verify does)");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        File log = new File("target", "sigterm-drain-it.log");
-        Process process = new ProcessBuilder(javaBinary(), "-Xmx256m", "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port, "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
         HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        URI base = URI.create("http://127.0.0.1:" + port);
+        PackagedService service = PackagedService.startReady("256m", "sigterm-drain-it.log");
+        URI base = service.uri("");
         CheckInClients steady = new CheckInClients(base, run + "-s", STEADY_CLIENTS);
         CheckInClients late = new CheckInClients(base, run + "-l", LATE_CLIENTS);
         HttpResponse<String> readinessWhileDraining;
         HttpResponse<String> readWhileDraining;
         try {
-            waitUntilReady(probe, base, process);
             steady.start();
             awaitTrue(Duration.ofSeconds(30), () -> steady.acknowledged.size() >= 20, "the service acknowledges check-ins");
 
@@ -81,32 +67,30 @@ class SigtermDrainIT {
                 awaitTrue(Duration.ofSeconds(30), () -> steady.inFlight.get() == STEADY_CLIENTS && appendsWaiting() > 0,
                         "every steady client has a check-in waiting for its commit");
 
-                process.destroy(); // SIGTERM
+                service.sigterm();
                 steady.sigtermSent();
                 late.sigtermSent();
                 // late clients are new traffic: they start once the service has seen the signal (without the
                 // gate that line never comes; the checks below then report what happened instead)
-                waitUpTo(Duration.ofSeconds(3), () -> logContains(log, "Shutdown: taking no new requests"));
+                waitUpTo(Duration.ofSeconds(3), () -> service.logContains("Shutdown: taking no new requests"));
                 late.start();
                 // not an assertion: without the gate nobody gets a 503, which the checks below report
-                waitUpTo(Duration.ofSeconds(2), () -> late.shuttingDown.get() >= LATE_CLIENTS || !process.isAlive());
+                waitUpTo(Duration.ofSeconds(2), () -> late.shuttingDown.get() >= LATE_CLIENTS || !service.isAlive());
                 readinessWhileDraining = get(probe, base.resolve("/q/health/ready")).orElse(null);
                 readWhileDraining = get(probe, base.resolve("/api/waiting-rooms/" + steady.queueOf(0, 0))).orElse(null);
                 late.stopSending();
                 blocker.commit(); // the waiting check-ins can be committed now
             }
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service exits after draining");
+            assertTrue(service.awaitExit(Duration.ofSeconds(60)), "the service exits after draining");
             assertTrue(steady.awaitEnd(Duration.ofSeconds(60)) && late.awaitEnd(Duration.ofSeconds(60)),
                     "every client got its last answer");
         } finally {
             steady.stopSending();
             late.stopSending();
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
+            service.close();
         }
 
-        String output = Files.readString(log.toPath());
+        String output = service.log();
         Map<String, Long> stored = storedCheckIns();
         System.out.printf("SIGTERM drain: %d check-ins acknowledged (%d after SIGTERM), 503 SHUTTING_DOWN %d (late clients %d),"
                         + " refused after close %d, without answer %d%n", steady.acknowledged.size() + late.acknowledged.size(),
@@ -114,7 +98,7 @@ class SigtermDrainIT {
                 steady.refused.get() + late.refused.get(), steady.failures.size() + late.failures.size());
         assertAll(
                 () -> assertEquals(List.of(), steady.failures, "steady clients' requests without a proper answer; service log:\n"
-                        + tail(output)),
+                        + PackagedService.tail(output)),
                 () -> assertEquals(List.of(), late.failures, "late clients' requests without a proper answer"),
                 () -> assertEquals(0, late.createdAfterSigterm.get(), "check-ins sent after SIGTERM were taken"),
                 () -> assertTrue(late.shuttingDown.get() >= LATE_CLIENTS,
@@ -129,7 +113,7 @@ class SigtermDrainIT {
                 () -> assertStoredOnceIfAcknowledged(steady, stored),
                 () -> assertStoredOnceIfAcknowledged(late, stored),
                 () -> assertTrue(output.contains("Shutdown: every request taken is answered"),
-                        "drain log line missing:\n" + tail(output)));
+                        "drain log line missing:\n" + PackagedService.tail(output)));
     }
 
     /** Every 201 stored exactly once, every check-in answered only 503 (or never taken) not at all, nothing else. */
@@ -173,56 +157,5 @@ class SigtermDrainIT {
 
     private static String describe(HttpResponse<String> response) {
         return response == null ? "no answer" : response.statusCode() + " " + response.headers().map() + " " + response.body();
-    }
-
-    private static void waitUpTo(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitTrue(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static boolean logContains(File log, String text) {
-        try {
-            return Files.readString(log.toPath()).contains(text);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void waitUntilReady(HttpClient http, URI base, Process service) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            assertTrue(service.isAlive(), "the service died during start-up, see target/sigterm-drain-it.log");
-            try {
-                int status = http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (ConnectException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the service did not become ready");
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String tail(String text) {
-        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
     }
 }

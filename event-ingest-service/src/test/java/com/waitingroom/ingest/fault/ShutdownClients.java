@@ -1,24 +1,18 @@
 package com.waitingroom.ingest.fault;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.waitingroom.testsupport.SigtermLoad;
 
 /**
  * Producers POSTing batches over HTTP/1.1 keep-alive until told to stop or until the listener is
@@ -26,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a request that got no answer at all (reset, closed connection) is a failure, a connection refused
  * once the listener has closed is not (the request was never taken).
  */
-final class ShutdownClients {
+final class ShutdownClients extends SigtermLoad {
 
     private static final int EVENTS_PER_REQUEST = 20;
 
@@ -35,46 +29,16 @@ final class ShutdownClients {
     private final URI uri;
     private final String service;
     private final AtomicLong sequence = new AtomicLong();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final ExecutorService threads;
-    private final int clients;
-    private volatile long sigtermAt = Long.MAX_VALUE;
-
-    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    final AtomicInteger createdAfterSigterm = new AtomicInteger();
-    final AtomicInteger shuttingDown = new AtomicInteger();
-    final AtomicInteger refused = new AtomicInteger();
-    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
     ShutdownClients(URI uri, String service, int clients) {
+        super(clients);
         this.uri = uri;
         this.service = service;
-        this.clients = clients;
-        this.threads = Executors.newFixedThreadPool(clients);
     }
 
-    void start() {
-        for (int c = 0; c < clients; c++) {
-            threads.submit(this::produce);
-        }
-    }
-
-    void sigtermSent() {
-        sigtermAt = System.nanoTime();
-    }
-
-    /** No new requests from now on (the load balancer no longer routes here); running ones finish. */
-    void stopSending() {
-        stop.set(true);
-    }
-
-    boolean awaitEnd(Duration timeout) throws InterruptedException {
-        threads.shutdown();
-        return threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void produce() {
-        while (!stop.get()) {
+    @Override
+    protected void send(int client) {
+        while (!stopped()) {
             List<String> ids = new ArrayList<>(EVENTS_PER_REQUEST);
             String body = LoadBatches.jsonBatch(service, sequence, EVENTS_PER_REQUEST, "drain me", ids);
             HttpResponse<String> response;
@@ -104,9 +68,7 @@ final class ShutdownClients {
         int status = response.statusCode();
         if (status == 201) {
             acknowledged.addAll(ids);
-            if (System.nanoTime() > sigtermAt) {
-                createdAfterSigterm.incrementAndGet();
-            }
+            countIfAfterSigterm();
             return true;
         }
         Optional<String> retryAfter = response.headers().firstValue("Retry-After");
@@ -127,20 +89,5 @@ final class ShutdownClients {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static boolean refused(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String sinceSigterm() {
-        long sigterm = sigtermAt;
-        return sigterm == Long.MAX_VALUE ? " (before SIGTERM)"
-                : " (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm) + " ms after SIGTERM)";
     }
 }

@@ -1,0 +1,132 @@
+package com.waitingroom.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The module's packaged Quarkus app ({@code target/quarkus-app/quarkus-run.jar}, test profile) running as
+ * its own process on a free port, its output in a log file under {@code target/}: for tests of what
+ * only a real process does, such as draining on SIGTERM. {@link #close()} kills it if still alive.
+ */
+public final class PackagedService implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Duration START_UP = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final int port;
+    private final File log;
+
+    private PackagedService(Process process, int port, File log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts the jar and waits until readiness is UP.
+     *
+     * @param maxHeap e.g. {@code "256m"}
+     * @param logName file name under {@code target/}
+     */
+    public static PackagedService startReady(String maxHeap, String logName) throws IOException, InterruptedException {
+        if (!Files.exists(JAR)) {
+            throw new AssertionError("package the app first (mvn verify does)");
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        File log = new File("target", logName);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port, "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log).start();
+        PackagedService service = new PackagedService(process, port, log);
+        try {
+            service.awaitReady();
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Asks the JVM to shut down, as Kubernetes does before it kills a pod. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The process output so far. */
+    public String log() throws IOException {
+        return Files.readString(log.toPath());
+    }
+
+    /** False too while the log cannot be read. */
+    public boolean logContains(String text) {
+        try {
+            return log().contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The last 4000 characters of a log, enough for a failure message. */
+    public static String tail(String text) {
+        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_UP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service died during start-up, see " + log);
+            }
+            try {
+                int status = http.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (ConnectException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the service did not become ready, see " + log);
+    }
+}
