@@ -28,7 +28,11 @@ public class StoreReadinessCheck implements HealthCheck {
 
     public StoreReadinessCheck(Pool pool, EventWriter writer, HealthProbeConfig config) {
         this.writer = writer;
-        this.database = BackgroundProbe.async("postgresql", () -> pool.query("SELECT 1").execute().toCompletionStage(),
+        // Through an explicitly acquired connection: pool.query() arms a connection-wait timer that
+        // vertx-sql-client never cancels when acquiring fails (issue 1706), so a check every second
+        // during an outage would log one "Result is already complete" stack trace per second.
+        this.database = BackgroundProbe.async("postgresql",
+                () -> pool.withConnection(connection -> connection.query("SELECT 1").execute()).toCompletionStage(),
                 config.checkInterval(), config.checkTimeout());
     }
 
