@@ -1,6 +1,7 @@
 package com.waitingroom.api.api;
 
 import com.waitingroom.api.config.ApiConfig;
+import com.waitingroom.support.shutdown.InFlight;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SIGTERM without a request left unanswered. Quarkus closes the listener as soon as no request is
@@ -45,7 +45,7 @@ public class ShutdownGate {
     private final Duration linger;
     private final String retryAfterSeconds;
     /** Requests taken (not refused) and not answered yet. */
-    private final AtomicInteger running = new AtomicInteger();
+    private final InFlight running = new InFlight();
     private volatile boolean stopping;
 
     public ShutdownGate(ApiConfig config) {
@@ -61,35 +61,31 @@ public class ShutdownGate {
 
     void onShutdownRequested(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
-        LOG.infof("Shutdown: taking no new requests; %d running ones get up to %d s to be answered", running.get(),
+        LOG.infof("Shutdown: taking no new requests; %d running ones get up to %d s to be answered", running.count(),
                 drainTimeout.toSeconds());
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (running.get() > 0 && System.nanoTime() < deadline && pause(Duration.ofMillis(5))) {
-            // waiting for their answers
-        }
-        int unanswered = running.get();
+        int unanswered = running.awaitNone(drainTimeout);
         if (unanswered > 0) {
             LOG.warnf("Shutdown: %d requests still running after %d s; Quarkus waits for them a little longer",
                     unanswered, drainTimeout.toSeconds());
         } else {
             LOG.infof("Shutdown: every request taken is answered; refusing new ones for %d ms more", linger.toMillis());
         }
-        pause(linger);
+        InFlight.pause(linger);
     }
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        running.incrementAndGet(); // before reading the flag: a drain starting now either counts it or refuses it
+        running.started(); // before reading the flag: a drain starting now either counts it or refuses it
         boolean refused = stopping && isApplicationPath(ctx.normalizedPath());
         if (refused) {
-            running.decrementAndGet();
+            running.finished();
         }
         boolean http1 = request.version() != HttpVersion.HTTP_2;
         // Quarkus' own "request done" hook: it also fires when the client goes away before its answer
         // (Vert.x Web's end handlers do not: REST replaces the response's close handler on async endpoints)
         QuarkusRequestWrapper.get(request).addRequestDoneHandler(ignored -> {
             if (!refused) {
-                running.decrementAndGet();
+                running.finished();
             }
             if (stopping && http1) {
                 request.connection().close();
@@ -130,16 +126,5 @@ public class ShutdownGate {
 
     private static boolean isApplicationPath(String path) {
         return path.equals("/api") || path.startsWith("/api/");
-    }
-
-    /** @return false when interrupted (then shutdown goes on at once) */
-    private static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

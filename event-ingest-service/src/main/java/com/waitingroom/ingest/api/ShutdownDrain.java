@@ -1,7 +1,6 @@
 package com.waitingroom.ingest.api;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -10,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import com.waitingroom.ingest.config.IngestConfig;
 import com.waitingroom.ingest.store.EventWriter;
+import com.waitingroom.support.shutdown.InFlight;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -42,7 +42,7 @@ public class ShutdownDrain {
     private final EventWriter writer;
     private final Duration ackTimeout;
     private final Duration linger;
-    private final AtomicInteger awaitingCommit = new AtomicInteger();
+    private final InFlight awaitingCommit = new InFlight();
     private volatile boolean stopping;
 
     public ShutdownDrain(EventWriter writer, IngestConfig config) {
@@ -53,12 +53,12 @@ public class ShutdownDrain {
 
     /** A request's events are being queued; its response will wait for their commit. */
     void accepted() {
-        awaitingCommit.incrementAndGet();
+        awaitingCommit.started();
     }
 
     /** That request has been answered (whatever the answer, the writer's refusal included). */
     void answered() {
-        awaitingCommit.decrementAndGet();
+        awaitingCommit.finished();
     }
 
     /** Route handler for every request: while stopping, a response is the last one on its connection. */
@@ -81,29 +81,16 @@ public class ShutdownDrain {
     void onShutdownRequested(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
         writer.stopAccepting();
-        LOG.infof("Shutdown: taking no new events; %d accepted requests wait for their commit", awaitingCommit.get());
+        LOG.infof("Shutdown: taking no new events; %d accepted requests wait for their commit", awaitingCommit.count());
         // Every accepted request is answered by the ack timeout at the latest; the margin covers the answer itself.
-        long deadline = System.nanoTime() + ackTimeout.plusSeconds(1).toNanos();
-        while (awaitingCommit.get() > 0 && System.nanoTime() < deadline && pause(Duration.ofMillis(5))) {
-            // waiting for the commits' answers
-        }
-        if (awaitingCommit.get() > 0) {
-            LOG.errorf("Shutdown: %d accepted requests still unanswered after %s", awaitingCommit.get(), ackTimeout);
+        int unanswered = awaitingCommit.awaitNone(ackTimeout.plusSeconds(1));
+        if (unanswered > 0) {
+            LOG.errorf("Shutdown: %d accepted requests still unanswered after %s", unanswered, ackTimeout);
         } else {
             LOG.infof("Shutdown: every accepted request is answered; refusing new ones for %d ms more",
                     linger.toMillis());
         }
-        pause(linger);
+        InFlight.pause(linger);
     }
 
-    /** @return false when interrupted (then shutdown goes on at once) */
-    private static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }
