@@ -53,10 +53,16 @@ public final class EventCodec {
     /** Wraps a typed payload in an envelope for the waiting-queue aggregate. */
     public EventEnvelope wrap(DomainEvent event, UUID eventId, long version, Instant occurredAt,
                               String correlationId, String causationId, String actor) {
+        return wrap(event, eventId, version, occurredAt, correlationId, causationId, actor, null);
+    }
+
+    /** As above, with the role under which the actor was allowed to issue the command. */
+    public EventEnvelope wrap(DomainEvent event, UUID eventId, long version, Instant occurredAt,
+                              String correlationId, String causationId, String actor, String actorRole) {
         EventTypeRegistry.Registration registration = registry.require(event.getClass());
         return new EventEnvelope(eventId, event.queueId(), AggregateTypes.WAITING_QUEUE, version,
                 registration.eventType(), registration.schemaVersion(), occurredAt,
-                correlationId, causationId, actor, mapper.valueToTree(event));
+                correlationId, causationId, actor, actorRole, mapper.valueToTree(event));
     }
 
     /** Decodes the typed payload; throws {@link UnknownEventTypeException} for an unregistered type. */
@@ -137,6 +143,7 @@ public final class EventCodec {
                     optionalText(node, "correlationId"),
                     optionalText(node, "causationId"),
                     optionalText(node, "actor"),
+                    optionalText(node, "actorRole"),
                     required(node, "payload"));
         } catch (EventDecodingException e) {
             throw e;

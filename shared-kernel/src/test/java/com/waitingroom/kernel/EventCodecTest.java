@@ -38,6 +38,20 @@ class EventCodecTest {
     }
 
     @Test
+    void actorAndActorRoleSurviveARoundTripAndARoleIsOptional() {
+        PatientCheckedIn checkedIn = new PatientCheckedIn("Q-1", "P-7", "Ana", Priority.HIGH, Priority.LOW,
+                "General", null, null, false, 1, 1L, 1);
+        EventEnvelope withRole = codec.wrap(checkedIn, UUID.randomUUID(), 1, now, null, null, "f1d2-sub", "receptionist");
+        EventEnvelope decoded = codec.decode(codec.encode(withRole));
+        assertEquals("f1d2-sub", decoded.actor());
+        assertEquals("receptionist", decoded.actorRole());
+
+        EventEnvelope withoutRole = codec.wrap(checkedIn, UUID.randomUUID(), 1, now, null, null, "anonymous");
+        assertTrue(!codec.encodeToString(withoutRole).contains("actorRole"));
+        assertEquals(null, codec.decode(codec.encode(withoutRole)).actorRole());
+    }
+
+    @Test
     void longFieldsSurviveARoundTripAsEqualValuesSmallOrLarge() {
         for (long sequence : new long[]{1L, 5_000_000_000L}) {
             PatientCheckedIn checkedIn = new PatientCheckedIn("Q-1", "P-7", "Ana", Priority.HIGH, Priority.HIGH,
