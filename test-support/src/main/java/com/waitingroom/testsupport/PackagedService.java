@@ -11,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import com.waitingroom.testsupport.auth.LocalIssuer;
 
 /**
  * The module's packaged Quarkus app ({@code target/quarkus-app/quarkus-run.jar}, test profile) running as
@@ -25,9 +28,17 @@ public final class PackagedService implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final File log;
 
-    private PackagedService(Process process, int port, File log) {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private PackagedService(Process process, int port, int managementPort, File log) {
+        this.managementPort = managementPort;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -43,15 +54,17 @@ public final class PackagedService implements AutoCloseable {
         if (!Files.exists(JAR)) {
             throw new AssertionError("package the app first (mvn verify does)");
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
+        int managementPort = freePort();
         File log = new File("target", logName);
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port, "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
-        PackagedService service = new PackagedService(process, port, log);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort));
+        // Bearer tokens of this JVM's test issuer are valid for the service.
+        LocalIssuer.shared().quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        PackagedService service = new PackagedService(process, port, managementPort, log);
         try {
             service.awaitReady();
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -67,6 +80,15 @@ public final class PackagedService implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The management interface (health, metrics, OpenAPI; no token needed). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     /** Asks the JVM to shut down, as Kubernetes does before it kills a pod. */
@@ -117,7 +139,7 @@ public final class PackagedService implements AutoCloseable {
                 throw new AssertionError("the service died during start-up, see " + log);
             }
             try {
-                int status = http.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                int status = http.send(HttpRequest.newBuilder(managementUri("/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) {
                     return;
