@@ -10,7 +10,14 @@
 # Without a relay running, writers never notify (coalesced trigger), so 1) and 2) are the service alone.
 # Prints check-ins/s, p50/p90/p99, CPU milliseconds per check-in (service JVM; PostgreSQL backends
 # connected to the bench database, the relay's included in 3-4)
-# and the mean commands per commit. Bounded: about 4 x BENCH_SECONDS + warm-ups + start-ups.
+# and the mean commands per commit.
+# Access control is on, as in production: a throw-away issuer key pair is made in the temp dir
+# (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there), the service verifies tokens with its
+# public key (AUTH_ISSUER, AUTH_JWKS_URL=file:...) and every check-in carries a receptionist's bearer
+# token (deploy/local/token.sh). Health and metrics are read from the management port. Before the
+# runs, bench/lib/JwtVerificationCost.java prints what verifying that token costs (µs, one thread,
+# the service's own smallrye-jwt jars): every request pays it.
+# Bounded: about 4 x BENCH_SECONDS + warm-ups + start-ups.
 # Steady state: a BENCH_WARMUP_SECONDS warm-up at full load first (right after an 8 s warm-up the
 # JVM still spent 0.86-0.94 ms of CPU per check-in, C2 compiling on the same 2 cores, against
 # 0.33-0.37 ms once warm), and a CHECKPOINT before every run, so that no run pays for the WAL the
@@ -24,7 +31,9 @@ cd "$(dirname "$0")/.."
 source bench/lib/common.sh
 
 PORT=${BENCH_PORT:-18080}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-19080}
 RELAY_PORT=${BENCH_RELAY_PORT:-18091}
+RELAY_MANAGEMENT_PORT=${BENCH_RELAY_MANAGEMENT_PORT:-19091}
 DB=${BENCH_DB:-waitingroom_api_bench}
 SECONDS_PER_RUN=${BENCH_SECONDS:-15}
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-25}
@@ -51,6 +60,14 @@ pg_backend_ticks() { proc_ticks $(pgrep -f "postgres: .* $DB " || true); }
 
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk is required" >&2; exit 1; }; }
 [ -f "$APP_DIR/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl api-service package -DskipTests
+
+# A throw-away token issuer for this run: the services trust its public key, wrk sends its token.
+export WAITING_ROOM_STATE=$WORK/state
+source deploy/local/local-issuer.sh
+ensure_local_issuer
+export AUTH_ISSUER=$LOCAL_ISSUER_URL AUTH_JWKS_URL=file:$LOCAL_ISSUER_PUBLIC_KEY AUTH_AUDIENCE=waiting-room
+BENCH_TOKEN=$(bash deploy/local/token.sh receptionist bench-receptionist 86400)
+export BENCH_TOKEN
 WITH_RELAY=${BENCH_WITH_RELAY:-1}
 if [ "$WITH_RELAY" = 1 ] && [ ! -f "$RELAY_JAR" ]; then
   mvn -B -ntp -o -q -pl outbox-worker package -DskipTests >/dev/null 2>&1 || { echo "outbox-worker does not build: runs 3-4 skipped"; WITH_RELAY=0; }
@@ -62,10 +79,15 @@ fi
 psql_db -q -c "DO \$\$ BEGIN IF to_regclass('events') IS NOT NULL THEN
         TRUNCATE events, outbox, snapshots, idempotency_keys; END IF; END \$\$;" >/dev/null
 
-HTTP_PORT=$PORT PG_DB=$DB PG_POOL_SIZE=${PG_POOL_SIZE:-16} \
+HTTP_PORT=$PORT MANAGEMENT_PORT=$MANAGEMENT_PORT PG_DB=$DB PG_POOL_SIZE=${PG_POOL_SIZE:-16} \
   java ${JAVA_OPTS:--Xmx512m} -jar "$APP_DIR/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
-wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$APP_PID" "$WORK/app.log"
+wait_ready "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" "$APP_PID" "$WORK/app.log"
+# The token is accepted, and a request without one is not.
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT/api/waiting-rooms/bench-probe")
+[ "$status" = 404 ] || { echo "the service refused the bench token: HTTP $status" >&2; tail -20 "$WORK/app.log"; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/waiting-rooms/bench-probe")
+[ "$status" = 401 ] || { echo "a request without a token got HTTP $status, not 401" >&2; exit 1; }
 
 
 WRK_THREADS=2
@@ -96,6 +118,11 @@ run() {
 PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
 
 echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
+echo "access control on: every check-in carries an RS256 bearer token (receptionist), verified by the service"
+java -Xmx256m -cp "$APP_DIR/lib/boot/*:$APP_DIR/lib/main/*" bench/lib/JwtVerificationCost.java "$BENCH_TOKEN" "$AUTH_ISSUER" \
+  "$AUTH_AUDIENCE" "$AUTH_JWKS_URL" "${BENCH_JWT_SECONDS:-5}" 2>"$WORK/jwt-cost.log" ||
+  { echo "  JWT verification cost not measured:"; tail -5 "$WORK/jwt-cost.log"; }
+echo "  (the service JVM's whole CPU per check-in at full load before access control: 0.09 ms, api-service README)"
 echo "warm-up (${WARMUP_SECONDS} s at full load, not measured)"
 wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/lib/checkin.lua "http://127.0.0.1:$PORT" -- "w$RUN" $((QUEUES * 4)) 0 "$WRK_THREADS" >/dev/null # more queues: none fills up
 echo "1) max throughput, api alone (no relay: writers never notify): $CONNECTIONS connections"
@@ -107,10 +134,10 @@ if [ "$WITH_RELAY" = 1 ]; then
   # The relay starts on an empty outbox: otherwise runs 3-4 would measure it draining the
   # warm-up's and runs 1-2's few hundred thousand rows.
   psql_db -qc "TRUNCATE outbox"
-  HTTP_PORT=$RELAY_PORT PG_DB=$DB EVENTS_EXCHANGE=$RELAY_EXCHANGE \
+  HTTP_PORT=$RELAY_PORT MANAGEMENT_PORT=$RELAY_MANAGEMENT_PORT PG_DB=$DB EVENTS_EXCHANGE=$RELAY_EXCHANGE \
     java -Xmx512m -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
   RELAY_PID=$!
-  wait_ready "http://127.0.0.1:$RELAY_PORT/q/health/ready" "$RELAY_PID" "$WORK/relay.log"
+  wait_ready "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/health/ready" "$RELAY_PID" "$WORK/relay.log"
   echo "3) max throughput with the outbox-worker relaying: $CONNECTIONS connections"
   run r "$CONNECTIONS" 0
   echo "4) paced at ${TARGET_RATE}/s with the outbox-worker relaying"
@@ -124,6 +151,6 @@ if [ "$WITH_RELAY" = 1 ]; then
                 FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-'"
 fi
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-curl -fs "http://127.0.0.1:$PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}
+curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}
   END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average; version conflicts: %d\n",
        v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"], v["api_append_version_conflicts_total"]}' || true

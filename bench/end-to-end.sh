@@ -9,6 +9,10 @@
 #   - events stored in the event store vs applied by the projection (must be equal);
 #   - CPU milliseconds per event of each process (the three JVMs, PostgreSQL, RabbitMQ, the rest),
 #     from /proc over the paced run: where the cores go when they are the limit.
+# Access control is on, as in production: a throw-away issuer key pair in the temp dir
+# (deploy/local/local-issuer.sh), the services verify tokens with its public key, and every check-in
+# carries a receptionist's bearer token (deploy/local/token.sh); readiness is read from each service's
+# management port.
 # Target (issue #6): p99 < 50 ms at 1,000 events/s. Each check-in is one event, plus one
 # WaitingQueueCreated per queue on its first check-in. Bounded: about 4 minutes plus builds.
 # Usage: bench/end-to-end.sh [rate=1000] [seconds=15]
@@ -31,6 +35,7 @@ PG_ADMIN_USER=${PG_ADMIN_USER:-postgres}
 API_PORT=18180
 OUTBOX_PORT=18181
 PROJECTION_PORT=18182
+MANAGEMENT_PORT_OFFSET=1000 # management port of each service: its HTTP port + 1000
 EXCHANGE=bench.e2e.events
 QUEUE=bench.e2e.read-models
 WORK=$(mktemp -d)
@@ -50,16 +55,25 @@ for module in api-service outbox-worker projection-worker; do
   [ -f "$module/target/quarkus-app/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl "$module" -am package -DskipTests
 done
 
+# A throw-away token issuer for this run: the services trust its public key, wrk sends its token.
+export WAITING_ROOM_STATE=$WORK/state
+source deploy/local/local-issuer.sh
+ensure_local_issuer
+export AUTH_ISSUER=$LOCAL_ISSUER_URL AUTH_JWKS_URL=file:$LOCAL_ISSUER_PUBLIC_KEY AUTH_AUDIENCE=waiting-room
+BENCH_TOKEN=$(bash deploy/local/token.sh receptionist bench-receptionist 86400)
+export BENCH_TOKEN
+
 # A fresh database and queue every run, so figures do not depend on what earlier runs left.
 psql_admin -c "DROP DATABASE IF EXISTS \"$DB\"" -c "CREATE DATABASE \"$DB\" OWNER waitingroom"
 rabbitmqctl -q delete_queue "$QUEUE" >/dev/null 2>&1 || true
 
 start_service() { # module port
-  PG_DB=$DB HTTP_PORT=$2 EVENTS_EXCHANGE=$EXCHANGE PROJECTION_QUEUE=$QUEUE \
+  local management=$(( $2 + MANAGEMENT_PORT_OFFSET ))
+  PG_DB=$DB HTTP_PORT=$2 MANAGEMENT_PORT=$management EVENTS_EXCHANGE=$EXCHANGE PROJECTION_QUEUE=$QUEUE \
     DEAD_LETTER_EXCHANGE=$EXCHANGE.dlx java ${JAVA_OPTS:--Xmx384m} -jar "$1/target/quarkus-app/quarkus-run.jar" \
     >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
-  wait_ready "http://127.0.0.1:$2/q/health/ready" "$!" "$WORK/$1.log"
+  wait_ready "http://127.0.0.1:$management/q/health/ready" "$!" "$WORK/$1.log"
 }
 # The api migrates the event store first; the projection's consumer declares and binds its queue
 # before it reports ready, so nothing published afterwards is unroutable.

@@ -1,5 +1,6 @@
 -- Shared by bench/api-service.sh and bench/end-to-end.sh (wrk script; args: prefix queues [rate threads]).
--- Each request checks a new patient into one of many queues (implicitly created, capacity 100).
+-- Each request checks a new patient into one of many queues (implicitly created, capacity 100), with
+-- the bearer token in BENCH_TOKEN (a receptionist's; the scripts mint it) when set.
 -- With a rate, each thread sends on a fixed schedule (rate / threads per second): a connection
 -- that comes back waits for the thread's next slot; a late thread does not burst to catch up.
 local ffi = require("ffi")
@@ -15,6 +16,9 @@ function setup(thread)
   thread_counter = thread_counter + 1
   thread:set("tid", thread_counter)
 end
+local headers = {["Content-Type"] = "application/json"}
+local token = os.getenv("BENCH_TOKEN")
+if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
 function init(args)
   prefix = args[1]; queues = tonumber(args[2]); rate = tonumber(args[3] or "0")
   interval = rate > 0 and tonumber(args[4]) * 1000 / rate or 0 -- ms between this thread's sends
@@ -33,7 +37,7 @@ function request()
   local body = '{"patientId":"B' .. tid .. '-' .. sent .. '","patientName":"Bench","priority":"Medium",'
             .. '"consultationType":"General","notes":null,"age":null,"pregnant":false}'
   return wrk.format("POST", "/api/waiting-rooms/" .. prefix .. "-" .. math.random(queues) .. "/check-ins",
-                    {["Content-Type"] = "application/json"}, body)
+                    headers, body)
 end
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6

@@ -1,19 +1,22 @@
 package com.waitingroom.api.api;
 
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.regex.Pattern;
 
-/** Headers every command accepts; validated here so a bad header is a 400, never a 500. */
+/**
+ * What every command takes from its request besides the body: its headers, validated here so a bad
+ * header is a 400, never a 500, and its caller (the bearer token's subject and role, {@link Caller}).
+ */
 public class CommandHeaders {
 
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     public static final String IDEMPOTENCY_REPLAYED = "Idempotency-Replayed";
-    public static final String ACTOR = "X-Actor";
-    public static final String DEFAULT_ACTOR = "anonymous";
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
-    private static final Pattern ACTOR_FORMAT = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
     private static final Pattern ENTITY_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
 
     @HeaderParam(CorrelationFilter.HEADER)
@@ -25,8 +28,11 @@ public class CommandHeaders {
     @HeaderParam("If-Match")
     String ifMatch;
 
-    @HeaderParam(ACTOR)
-    String actor;
+    @Context
+    SecurityContext security;
+
+    @Context
+    ResourceInfo operation;
 
     public String correlationId() {
         return correlationId;
@@ -56,14 +62,8 @@ public class CommandHeaders {
         return Long.parseLong(matcher.group(1));
     }
 
-    public String actor() {
-        if (actor == null || actor.isBlank()) {
-            return DEFAULT_ACTOR;
-        }
-        if (!ACTOR_FORMAT.matcher(actor.trim()).matches()) {
-            throw ProblemException.badRequest("INVALID_ACTOR",
-                    "X-Actor must be 1 to 100 characters of letters, digits, '.', '_', '@', ':' or '-'");
-        }
-        return actor.trim();
+    /** Who issues the command, as its events record it. */
+    public Caller caller() {
+        return Caller.of(security, operation.getResourceMethod());
     }
 }

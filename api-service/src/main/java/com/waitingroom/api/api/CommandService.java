@@ -94,7 +94,7 @@ public class CommandService {
                     Prepared prepared = prepare.get();
                     String key = headers.idempotencyKey();
                     Context context = new Context(name, prepared, headers, key, headers.expectedVersion(),
-                            headers.actor(), key != null ? key : UUID.randomUUID().toString(),
+                            headers.caller(), key != null ? key : UUID.randomUUID().toString(),
                             key == null ? null : fingerprintHash(name, prepared.requestFingerprint()));
                     return sequencer.inLine(prepared.queueId(), () -> key == null ? attempt(context, 1)
                             : idempotency.find(key).chain(stored -> stored.isPresent()
@@ -117,7 +117,7 @@ public class CommandService {
     }
 
     private record Context(String name, Prepared prepared, CommandHeaders headers, String idempotencyKey,
-                           Long expectedVersion, String actor, String causationId, String requestHash) {
+                           Long expectedVersion, Caller caller, String causationId, String requestHash) {
     }
 
     private Uni<Response> attempt(Context context, int attempt) {
@@ -189,11 +189,18 @@ public class CommandService {
         long version = before;
         for (DomainEvent event : events) {
             envelopes.add(codec.wrap(event, EventIds.newId(now), ++version, now,
-                    context.headers().correlationId(), context.causationId(), context.actor()));
+                    context.headers().correlationId(), context.causationId(), context.caller().subject(),
+                    context.caller().role()));
         }
         return envelopes;
     }
 
+    /**
+     * The stored answer of an Idempotency-Key. Keys are not bound to the caller: anyone allowed to
+     * issue the same operation (its roles were checked before) who sends the same key with the same
+     * request gets the same answer, which holds nothing their roles could not read with a GET; nothing
+     * is recorded again, so the events keep the caller of the first attempt.
+     */
     private Response replay(StoredResponse stored, Context context) {
         if (!stored.requestHash().equals(context.requestHash())) {
             throw new ProblemException(422, "IDEMPOTENCY_KEY_REUSED", "Unprocessable request",

@@ -30,14 +30,14 @@ import java.time.Duration;
  * </ol>
  * Meanwhile every HTTP/1.x response closes its connection ({@code Connection: close}), so no kept-alive
  * connection is still in use when the listener closes. Then Quarkus waits for requests still running
- * ({@code quarkus.shutdown.timeout}) and closes the listener; operational endpoints ({@code /q/...})
- * are served until then.
+ * ({@code quarkus.shutdown.timeout}) and closes the listener; the management interface (health, metrics)
+ * is served until then.
  */
 @ApplicationScoped
 public class ShutdownGate {
 
     static final String SHUTTING_DOWN = "SHUTTING_DOWN";
-    /** Ahead of the REST endpoints and the /q routes (Quarkus' own request set-up runs earlier still). */
+    /** Ahead of the REST endpoints (Quarkus' own request set-up and the bearer check run earlier still). */
     private static final int ROUTE_ORDER = -100;
     private static final Logger LOG = Logger.getLogger(ShutdownGate.class);
 

@@ -11,7 +11,9 @@ import com.waitingroom.api.domain.WaitingQueue;
 import com.waitingroom.api.store.EventStore;
 import com.waitingroom.kernel.DomainEvent;
 import com.waitingroom.kernel.events.PatientCalledAtCashier;
+import com.waitingroom.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,7 +31,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.List;
 import java.util.function.BiFunction;
 
-/** Commands and read-your-writes queries of waiting queues. Every command is one event-store append. */
+/**
+ * Commands and read-your-writes queries of waiting queues. Every command is one event-store append.
+ * Each operation lists the roles allowed to call it ({@code @RolesAllowed}; unlisted operations are
+ * denied): the role whose work it is first, {@link Roles#ADMIN} last. The first listed role the caller
+ * holds is the role its events record ({@link Caller}), so keep that order.
+ */
 @Path("/api/waiting-rooms")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "waiting-rooms")
@@ -50,6 +57,7 @@ public class WaitingRoomResource {
     // ------------------------------------------------------------------ queue
 
     @POST
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "Create a waiting queue explicitly (queueId, name, maxCapacity; default capacity 100)")
     public Uni<Response> createQueue(byte[] body, @BeanParam CommandHeaders headers) {
         return commands.execute("CreateQueue", headers, () -> {
@@ -70,6 +78,7 @@ public class WaitingRoomResource {
 
     @GET
     @Path("{queueId}")
+    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Current state of a queue, from the event store (ETag = version)")
     public Uni<Response> queue(@PathParam("queueId") String rawQueueId) {
         return Uni.createFrom().deferred(() -> {
@@ -83,6 +92,7 @@ public class WaitingRoomResource {
 
     @GET
     @Path("{queueId}/events")
+    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The queue's event stream from version fromVersion (default 1), at most limit events")
     public Uni<Response> events(@PathParam("queueId") String rawQueueId,
                                 @QueryParam("fromVersion") String rawFromVersion,
@@ -107,6 +117,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/check-ins")
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "Check a patient in (creates the queue on its first check-in)")
     public Uni<Response> checkIn(@PathParam("queueId") String rawQueueId, byte[] body,
                                  @BeanParam CommandHeaders headers) {
@@ -127,6 +138,7 @@ public class WaitingRoomResource {
 
     @GET
     @Path("{queueId}/patients/{patientId}")
+    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Current state of a patient's visit, from the event store")
     public Uni<Response> patient(@PathParam("queueId") String rawQueueId, @PathParam("patientId") String rawPatientId) {
         return Uni.createFrom().deferred(() -> {
@@ -148,6 +160,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/cashier/next")
+    @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Cashier desk deskId (default \"main\") calls the next patient of the cashier line "
             + "(priority, then line sequence); desks work in parallel, one patient each")
     public Uni<Response> callNextAtCashier(@PathParam("queueId") String rawQueueId, byte[] body,
@@ -170,6 +183,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/payment")
+    @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Validate the payment of the patient at a desk or with a pending payment (frees the desk); "
             + "the patient joins the consultation line")
     public Uni<Response> validatePayment(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
@@ -184,6 +198,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/payment/pending")
+    @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Mark the payment as pending (at most 3 attempts); frees the desk at once")
     public Uni<Response> markPaymentPending(@PathParam("queueId") String queueId,
                                             @PathParam("patientId") String patientId,
@@ -197,6 +212,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/payment/cancellation")
+    @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Cancel the visit for payment (only after 3 pending attempts)")
     public Uni<Response> cancelByPayment(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
                                          byte[] body, @BeanParam CommandHeaders headers) {
@@ -209,6 +225,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/cashier-absence")
+    @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "The called patient is absent at the cashier: requeued twice, cancelled the third time")
     public Uni<Response> markAbsentAtCashier(@PathParam("queueId") String queueId,
                                              @PathParam("patientId") String patientId,
@@ -219,6 +236,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/leave")
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "The patient leaves before being attended (any waiting state, not in consultation); "
             + "frees the desk or room")
     public Uni<Response> leave(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
@@ -234,6 +252,7 @@ public class WaitingRoomResource {
 
     @PUT
     @Path("{queueId}/rooms/{roomId}/activation")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Activate a consulting room")
     public Uni<Response> activateRoom(@PathParam("queueId") String queueId, @PathParam("roomId") String roomId,
                                       @BeanParam CommandHeaders headers) {
@@ -242,6 +261,7 @@ public class WaitingRoomResource {
 
     @DELETE
     @Path("{queueId}/rooms/{roomId}/activation")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Deactivate a free consulting room")
     public Uni<Response> deactivateRoom(@PathParam("queueId") String queueId, @PathParam("roomId") String roomId,
                                         @BeanParam CommandHeaders headers) {
@@ -250,6 +270,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/attention/next")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "A free active room claims the next patient of the consultation line "
             + "(priority, then line sequence)")
     public Uni<Response> claimNextPatient(@PathParam("queueId") String rawQueueId, byte[] body,
@@ -271,6 +292,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/call")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Call the claimed patient to the consulting room")
     public Uni<Response> callPatient(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
                                      byte[] body, @BeanParam CommandHeaders headers) {
@@ -280,6 +302,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/consultation")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The called patient arrived: the consultation starts")
     public Uni<Response> startConsultation(@PathParam("queueId") String queueId,
                                            @PathParam("patientId") String patientId,
@@ -290,6 +313,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/completion")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Complete the consultation (outcome and notes optional); frees the room")
     public Uni<Response> completeAttention(@PathParam("queueId") String queueId,
                                            @PathParam("patientId") String patientId,
@@ -304,6 +328,7 @@ public class WaitingRoomResource {
 
     @POST
     @Path("{queueId}/patients/{patientId}/consultation-absence")
+    @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The called patient is absent at the room: requeued once, cancelled the second time")
     public Uni<Response> markAbsentAtConsultation(@PathParam("queueId") String queueId,
                                                   @PathParam("patientId") String patientId,

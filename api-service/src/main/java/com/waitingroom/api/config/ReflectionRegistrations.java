@@ -4,6 +4,7 @@ import com.waitingroom.api.api.CommandResponse;
 import com.waitingroom.api.api.Problem;
 import com.waitingroom.api.api.Requests;
 import com.waitingroom.api.api.Views;
+import com.waitingroom.api.api.WaitingRoomResource;
 import com.waitingroom.api.domain.FieldError;
 import com.waitingroom.api.domain.QueueSnapshot;
 import com.waitingroom.kernel.EventEnvelope;
@@ -25,7 +26,10 @@ import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** Types this service (de)serialises with its own ObjectMapper, kept for native images. */
+/**
+ * Types this service (de)serialises with its own ObjectMapper, and the resource whose methods'
+ * {@code @RolesAllowed} lists {@code Caller} reads at run time: kept for native images.
+ */
 @RegisterForReflection(targets = {
         EventEnvelope.class, WaitingQueueCreated.class, PatientCheckedIn.class, PatientCalledAtCashier.class,
         PatientPaymentValidated.class, PatientPaymentPending.class, PatientAbsentAtCashier.class,
@@ -37,6 +41,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Views.PatientView.class, Views.QueueView.class, Views.DeskView.class, Views.RoomView.class,
         Requests.CreateQueue.class, Requests.CheckIn.class, Requests.CallNextAtCashier.class,
         Requests.ValidatePayment.class, Requests.MarkPaymentPending.class, Requests.CancelByPayment.class,
-        Requests.Leave.class, Requests.ClaimNextPatient.class, Requests.CompleteAttention.class})
+        Requests.Leave.class, Requests.ClaimNextPatient.class, Requests.CompleteAttention.class,
+        WaitingRoomResource.class})
 public class ReflectionRegistrations {
 }

@@ -38,7 +38,7 @@ public class EventStore {
 
     private static final String STREAM_SQL = """
             SELECT event_id, aggregate_id, aggregate_type, version, event_type, schema_version, occurred_at,
-                   correlation_id, causation_id, actor, payload::text AS payload
+                   correlation_id, causation_id, actor, actor_role, payload::text AS payload
             FROM events WHERE aggregate_id = $1 AND version >= $2 ORDER BY version LIMIT $3""";
 
     private static final String EXISTS_SQL = "SELECT EXISTS (SELECT 1 FROM events WHERE aggregate_id = $1)";
@@ -92,7 +92,7 @@ public class EventStore {
                                 row.getString("aggregate_type"), row.getLong("version"),
                                 row.getString("event_type"), row.getInteger("schema_version"),
                                 row.getOffsetDateTime("occurred_at").toInstant(), row.getString("correlation_id"),
-                                row.getString("causation_id"), row.getString("actor"),
+                                row.getString("causation_id"), row.getString("actor"), row.getString("actor_role"),
                                 readJson(row.getString("payload"), JsonNode.class)));
                     }
                     return events;

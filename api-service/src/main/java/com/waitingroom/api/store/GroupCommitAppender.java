@@ -42,16 +42,16 @@ public class GroupCommitAppender {
     static final String APPEND_SQL = """
             WITH cmd_events AS (
                 SELECT event_id, aggregate_id, version, event_type, schema_version, occurred_at, correlation_id,
-                       causation_id, actor, routing_key, envelope::jsonb AS envelope
+                       causation_id, actor, actor_role, routing_key, envelope::jsonb AS envelope
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[],
-                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
                     AS e(event_id, aggregate_id, version, event_type, schema_version, occurred_at,
-                         correlation_id, causation_id, actor, routing_key, envelope)
+                         correlation_id, causation_id, actor, actor_role, routing_key, envelope)
             ), new_events AS (
                 INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
-                                    occurred_at, correlation_id, causation_id, actor, payload)
+                                    occurred_at, correlation_id, causation_id, actor, actor_role, payload)
                 SELECT event_id, aggregate_id, 'WaitingQueue', version, event_type, schema_version, occurred_at,
-                       correlation_id, causation_id, actor, envelope -> 'payload'
+                       correlation_id, causation_id, actor, actor_role, envelope -> 'payload'
                 FROM cmd_events
                 RETURNING 1
             ), new_outbox AS (
@@ -62,8 +62,8 @@ public class GroupCommitAppender {
                 RETURNING 1
             ), new_snapshots AS (
                 INSERT INTO snapshots (aggregate_id, aggregate_type, version, state_schema, state)
-                SELECT s.aggregate_id, 'WaitingQueue', s.version, $15::int, s.state::jsonb
-                FROM unnest($12::text[], $13::bigint[], $14::text[]) AS s(aggregate_id, version, state)
+                SELECT s.aggregate_id, 'WaitingQueue', s.version, $16::int, s.state::jsonb
+                FROM unnest($13::text[], $14::bigint[], $15::text[]) AS s(aggregate_id, version, state)
                 ON CONFLICT (aggregate_id) DO UPDATE
                     SET version = EXCLUDED.version, state_schema = EXCLUDED.state_schema,
                         state = EXCLUDED.state, created_at = now()
@@ -73,9 +73,9 @@ public class GroupCommitAppender {
                 INSERT INTO idempotency_keys (idempotency_key, request_hash, aggregate_id, aggregate_version,
                                               response_status, response_body, location, expires_at)
                 SELECT k.idempotency_key, k.request_hash, k.aggregate_id, k.aggregate_version, k.status, k.body,
-                       k.location, $23::timestamptz
-                FROM unnest($16::text[], $17::text[], $18::text[], $19::bigint[], $20::int[], $21::text[],
-                            $22::text[])
+                       k.location, $24::timestamptz
+                FROM unnest($17::text[], $18::text[], $19::text[], $20::bigint[], $21::int[], $22::text[],
+                            $23::text[])
                     AS k(idempotency_key, request_hash, aggregate_id, aggregate_version, status, body, location)
                 RETURNING 1
             )
@@ -192,6 +192,7 @@ public class GroupCommitAppender {
         String[] correlationIds = new String[events];
         String[] causationIds = new String[events];
         String[] actors = new String[events];
+        String[] actorRoles = new String[events];
         String[] routingKeys = new String[events];
         String[] envelopes = new String[events];
         List<String> snapshotIds = new ArrayList<>();
@@ -210,6 +211,7 @@ public class GroupCommitAppender {
                 correlationIds[i] = envelope.correlationId();
                 causationIds[i] = envelope.causationId();
                 actors[i] = envelope.actor();
+                actorRoles[i] = envelope.actorRole();
                 routingKeys[i] = Routing.routingKey(envelope.eventType());
                 envelopes[i] = codec.encodeToString(envelope);
                 i++;
@@ -226,7 +228,7 @@ public class GroupCommitAppender {
         Tuple params = Tuple.tuple()
                 .addValue(ids).addValue(aggregateIds).addValue(versions).addValue(types).addValue(schemaVersions)
                 .addValue(occurredAt).addValue(correlationIds).addValue(causationIds).addValue(actors)
-                .addValue(routingKeys).addValue(envelopes)
+                .addValue(actorRoles).addValue(routingKeys).addValue(envelopes)
                 .addValue(snapshotIds.toArray(String[]::new))
                 .addValue(snapshotVersions.toArray(Long[]::new))
                 .addValue(snapshotStates.toArray(String[]::new))

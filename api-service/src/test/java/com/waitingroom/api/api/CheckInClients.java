@@ -1,5 +1,6 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.SigtermLoad;
 
 import java.io.IOException;
@@ -59,6 +60,7 @@ final class CheckInClients extends SigtermLoad {
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .header("Idempotency-Key", key)
+                    .header(Tokens.AUTHORIZATION, Tokens.bearer(Roles.RECEPTIONIST))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             if (!checkIn(request, key)) {
                 return;

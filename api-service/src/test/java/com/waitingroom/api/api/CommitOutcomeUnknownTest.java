@@ -18,7 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.api.api.Tokens.as;
+import static com.waitingroom.security.Roles.RECEPTIONIST;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -133,7 +134,7 @@ class CommitOutcomeUnknownTest {
     }
 
     private static Response checkIn(String queueId, String patientId, String key) {
-        return given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        return as(RECEPTIONIST).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body("{\"patientId\":\"" + patientId + "\",\"patientName\":\"Ana\",\"priority\":\"Low\","
                         + "\"consultationType\":\"General\"}")
                 .post(BASE + queueId + "/check-ins").then().extract().response();

@@ -11,7 +11,9 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.api.api.Tokens.as;
+import static com.waitingroom.security.Roles.RECEPTIONIST;
+import static com.waitingroom.security.Roles.VIEWER;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,11 +29,11 @@ class FixedClockTest {
     void eventsAreStampedAndIdempotentResponsesExpireOnTheInjectedClock() {
         String queueId = "clock-" + UUID.randomUUID().toString().substring(0, 8);
         String key = UUID.randomUUID().toString();
-        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+        as(RECEPTIONIST).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body("{\"patientId\":\"P1\",\"patientName\":\"Ana\",\"priority\":\"Low\",\"consultationType\":\"GP\"}")
                 .post("/api/waiting-rooms/" + queueId + "/check-ins").then().statusCode(201);
 
-        given().get("/api/waiting-rooms/" + queueId + "/events").then().statusCode(200)
+        as(VIEWER).get("/api/waiting-rooms/" + queueId + "/events").then().statusCode(200)
                 .body("[0].occurredAt", equalTo(TestClock.NOW.toString()))
                 .body("[1].occurredAt", equalTo(TestClock.NOW.toString()));
         Map<String, Object> stored = TestDb.rows(

@@ -1,5 +1,6 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.security.Roles;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -144,6 +145,7 @@ class OutageUnderLoadTest {
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", checkIn.key())
+                .header(Tokens.AUTHORIZATION, Tokens.bearer(Roles.RECEPTIONIST))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"patientId\":\"" + checkIn.patientId()
                         + "\",\"patientName\":\"Ana\",\"priority\":\"Low\",\"consultationType\":\"General\"}"))
                 .build();
@@ -156,7 +158,7 @@ class OutageUnderLoadTest {
     private Probe probe(long start) {
         long began = System.nanoTime();
         try {
-            HttpResponse<String> response = prober.send(HttpRequest.newBuilder(base.resolve("/q/health/ready"))
+            HttpResponse<String> response = prober.send(HttpRequest.newBuilder(ManagementInterface.uri("/q/health/ready"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             return new Probe(System.currentTimeMillis() - start, response.statusCode(),
                     (System.nanoTime() - began) / 1_000);

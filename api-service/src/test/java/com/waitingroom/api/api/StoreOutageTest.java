@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.api.api.Tokens.as;
+import static com.waitingroom.security.Roles.RECEPTIONIST;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,23 +37,23 @@ class StoreOutageTest {
     @Test
     void outageGives503AndTheServiceRecoversWhenTheDatabaseReturns() {
         String queueId = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(body("P1")).post("/api/waiting-rooms/" + queueId + "/check-ins")
+        as(RECEPTIONIST).contentType(ContentType.JSON).body(body("P1")).post("/api/waiting-rooms/" + queueId + "/check-ins")
                 .then().statusCode(201);
 
         ProxiedStoreProfile.proxy.cut();
         try {
-            given().contentType(ContentType.JSON).body(body("P2")).post("/api/waiting-rooms/" + queueId + "/check-ins")
+            as(RECEPTIONIST).contentType(ContentType.JSON).body(body("P2")).post("/api/waiting-rooms/" + queueId + "/check-ins")
                     .then().statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", equalTo("1"))
                     .body("code", equalTo("STORE_UNAVAILABLE"));
             // readiness reports its last background check: DOWN within a check interval
-            await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/q/health/ready").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(5)).until(() -> ManagementInterface.given().get("/q/health/ready").statusCode() == 503);
         } finally {
             ProxiedStoreProfile.proxy.restore();
         }
 
-        given().contentType(ContentType.JSON).body(body("P3")).post("/api/waiting-rooms/" + queueId + "/check-ins")
+        as(RECEPTIONIST).contentType(ContentType.JSON).body(body("P3")).post("/api/waiting-rooms/" + queueId + "/check-ins")
                 .then().statusCode(201).body("version", equalTo(3));
         assertEquals(3, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
         assertEquals(3, TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));

@@ -25,7 +25,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.api.api.Tokens.AUTHORIZATION;
+import static com.waitingroom.api.api.Tokens.as;
+import static com.waitingroom.security.Roles.CASHIER;
+import static com.waitingroom.security.Roles.DOCTOR;
+import static com.waitingroom.security.Roles.RECEPTIONIST;
+import static com.waitingroom.security.Roles.VIEWER;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -37,7 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The HTTP contract against the real PostgreSQL, using only HTTP and JDBC so that
- * {@link WaitingRoomResourceIT} re-runs it against the packaged application.
+ * {@link WaitingRoomResourceIT} re-runs it against the packaged application. Every request carries a
+ * token of the role whose work it is (reads: viewer); health and metrics are read from the management
+ * interface. Access control itself: {@link AccessControlTest}.
  */
 @QuarkusTest
 class WaitingRoomResourceTest {
@@ -54,20 +61,35 @@ class WaitingRoomResourceTest {
                 + "\",\"consultationType\":\"General\",\"notes\":null,\"age\":null,\"pregnant\":false}";
     }
 
-    private static RequestSpecification json() {
-        return given().contentType(ContentType.JSON);
+    private static RequestSpecification json(String role) {
+        return as(role).contentType(ContentType.JSON);
+    }
+
+    private static RequestSpecification read() {
+        return as(VIEWER);
+    }
+
+    /** The staff role whose work the command on {@code path} (below a queue) is. */
+    private static String roleOf(String path) {
+        if (path.endsWith("/check-ins") || path.endsWith("/leave")) {
+            return RECEPTIONIST;
+        }
+        if (path.contains("/cashier") || path.contains("/payment")) {
+            return CASHIER;
+        }
+        return DOCTOR; // rooms, attention, call, consultation, completion, consultation absence
     }
 
     private static Response checkIn(String queueId, String patientId, String priority) {
-        return json().body(checkInBody(patientId, priority)).post(BASE + queueId + "/check-ins");
+        return json(RECEPTIONIST).body(checkInBody(patientId, priority)).post(BASE + queueId + "/check-ins");
     }
 
     private static Response command(String path) {
-        return json().post(BASE + path);
+        return json(roleOf(path)).post(BASE + path);
     }
 
     private static Response command(String path, String body) {
-        return json().body(body).post(BASE + path);
+        return json(roleOf(path)).body(body).post(BASE + path);
     }
 
     private static void assertProblem(Response response, int status, String code) {
@@ -85,7 +107,7 @@ class WaitingRoomResourceTest {
     @Test
     void checkInFollowsTheContractAndImplicitlyCreatesTheQueue() {
         String queueId = newQueueId();
-        json().header("X-Correlation-Id", "corr-checkin-1")
+        json(RECEPTIONIST).header("X-Correlation-Id", "corr-checkin-1")
                 .body("{\"patientId\":\" p-1 \",\"patientName\":\"Ana\",\"priority\":\"high\","
                         + "\"consultationType\":\"General\",\"notes\":null,\"age\":null,\"pregnant\":false}")
                 .post(BASE + queueId + "/check-ins")
@@ -101,7 +123,7 @@ class WaitingRoomResourceTest {
                 .body("priority", equalTo("High"))
                 .body("status", equalTo("WAITING_FOR_CASHIER"));
 
-        given().get(BASE + queueId + "/events").then().statusCode(200)
+        read().get(BASE + queueId + "/events").then().statusCode(200)
                 .body("size()", equalTo(2))
                 .body("[0].eventType", equalTo("WaitingQueueCreated"))
                 .body("[0].version", equalTo(1))
@@ -112,7 +134,8 @@ class WaitingRoomResourceTest {
                 .body("[1].aggregateType", equalTo("WaitingQueue"))
                 .body("[1].correlationId", equalTo("corr-checkin-1"))
                 .body("[1].causationId", notNullValue())
-                .body("[1].actor", equalTo("anonymous"))
+                .body("[1].actor", equalTo("receptionist-test"))
+                .body("[1].actorRole", equalTo("receptionist"))
                 .body("[1].schemaVersion", equalTo(2))
                 .body("[1].payload.patientId", equalTo("P-1"))
                 .body("[1].payload.queuePosition", equalTo(1))
@@ -130,10 +153,10 @@ class WaitingRoomResourceTest {
         String generated = checkIn(queueId, "P1", "Low").then().statusCode(201)
                 .extract().header("X-Correlation-Id");
         assertTrue(generated != null && !generated.isBlank());
-        given().get(BASE + queueId + "/events").then()
+        read().get(BASE + queueId + "/events").then()
                 .body("[0].correlationId", equalTo(generated))
                 .body("[1].correlationId", equalTo(generated));
-        assertProblem(json().header("X-Correlation-Id", "bad id with spaces").body(checkInBody("P2", "Low"))
+        assertProblem(json(RECEPTIONIST).header("X-Correlation-Id", "bad id with spaces").body(checkInBody("P2", "Low"))
                 .post(BASE + queueId + "/check-ins"), 400, "INVALID_CORRELATION_ID");
     }
 
@@ -176,7 +199,7 @@ class WaitingRoomResourceTest {
         assertEquals(rows.get(0).get("event_tx"), rows.get(1).get("event_tx"));
         assertNotEquals(rows.get(1).get("event_tx"), rows.get(2).get("event_tx"));
         // the envelope's occurred-at is exactly the stored one
-        given().get(BASE + queueId + "/events?fromVersion=4").then().statusCode(200)
+        read().get(BASE + queueId + "/events?fromVersion=4").then().statusCode(200)
                 .body("[0].eventType", equalTo("PatientCalledAtCashier"))
                 .body("[0].payload.patientId", equalTo("P2"))
                 .body("[0].occurredAt", equalTo(EventCodec.standard()
@@ -204,11 +227,11 @@ class WaitingRoomResourceTest {
         assertProblem(wrongType, 400, "VALIDATION_FAILED");
         wrongType.then().body("errors[0].field", equalTo("age"));
         assertProblem(command("bad%20queue/check-ins", checkInBody("P1", "Low")), 400, "VALIDATION_FAILED");
-        assertProblem(json().header("If-Match", "version-seven").body(checkInBody("P1", "Low"))
+        assertProblem(json(RECEPTIONIST).header("If-Match", "version-seven").body(checkInBody("P1", "Low"))
                 .post(BASE + queueId + "/check-ins"), 400, "INVALID_IF_MATCH");
-        assertProblem(given().get(BASE + queueId + "/events?fromVersion=abc"), 400, "VALIDATION_FAILED");
-        assertProblem(given().get(BASE + queueId + "/events?fromVersion=0"), 400, "VALIDATION_FAILED");
-        assertProblem(given().get(BASE + queueId + "/events?limit=100000"), 400, "VALIDATION_FAILED");
+        assertProblem(read().get(BASE + queueId + "/events?fromVersion=abc"), 400, "VALIDATION_FAILED");
+        assertProblem(read().get(BASE + queueId + "/events?fromVersion=0"), 400, "VALIDATION_FAILED");
+        assertProblem(read().get(BASE + queueId + "/events?limit=100000"), 400, "VALIDATION_FAILED");
         // nothing of the above was recorded
         assertEquals(0, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
     }
@@ -216,30 +239,30 @@ class WaitingRoomResourceTest {
     @Test
     void unknownQueuesAndPatientsAre404() {
         String queueId = newQueueId();
-        assertProblem(given().get(BASE + queueId + "/events"), 404, "QUEUE_NOT_FOUND");
-        assertProblem(given().get(BASE + queueId), 404, "QUEUE_NOT_FOUND");
+        assertProblem(read().get(BASE + queueId + "/events"), 404, "QUEUE_NOT_FOUND");
+        assertProblem(read().get(BASE + queueId), 404, "QUEUE_NOT_FOUND");
         assertProblem(command(queueId + "/cashier/next"), 404, "QUEUE_NOT_FOUND");
         checkIn(queueId, "P1", "Low").then().statusCode(201);
         assertProblem(command(queueId + "/patients/NOBODY/payment"), 404, "PATIENT_NOT_FOUND");
-        assertProblem(given().get(BASE + queueId + "/patients/NOBODY"), 404, "PATIENT_NOT_FOUND");
-        assertProblem(given().get("/api/no-such-thing"), 404, "NOT_FOUND");
+        assertProblem(read().get(BASE + queueId + "/patients/NOBODY"), 404, "PATIENT_NOT_FOUND");
+        assertProblem(read().get("/api/no-such-thing"), 404, "NOT_FOUND");
     }
 
     @Test
     void ruleViolationsAre422WithStableCodes() {
         String queueId = newQueueId();
-        json().body("{\"queueId\":\"" + queueId + "\",\"name\":\"Tiny clinic\",\"maxCapacity\":1}")
+        json(RECEPTIONIST).body("{\"queueId\":\"" + queueId + "\",\"name\":\"Tiny clinic\",\"maxCapacity\":1}")
                 .post("/api/waiting-rooms").then().statusCode(201)
                 .header("Location", equalTo(BASE + queueId))
                 .body("version", equalTo(1)).body("maxCapacity", equalTo(1)).body("name", equalTo("Tiny clinic"));
-        assertProblem(json().body("{\"queueId\":\"" + queueId + "\",\"name\":\"x\"}").post("/api/waiting-rooms"),
+        assertProblem(json(RECEPTIONIST).body("{\"queueId\":\"" + queueId + "\",\"name\":\"x\"}").post("/api/waiting-rooms"),
                 422, "QUEUE_ALREADY_EXISTS");
         checkIn(queueId, "P1", "Low").then().statusCode(201).body("version", equalTo(2));
         assertProblem(checkIn(queueId, "p1", "High"), 422, "PATIENT_ALREADY_ACTIVE");
         assertProblem(checkIn(queueId, "P2", "Low"), 422, "QUEUE_AT_CAPACITY");
         assertProblem(command(queueId + "/patients/P1/payment"), 422, "PATIENT_NOT_AT_CASHIER");
         assertProblem(command(queueId + "/attention/next", "{\"roomId\":\"R1\"}"), 422, "ROOM_NOT_ACTIVE");
-        assertProblem(json().body("{\"queueId\":\"x\",\"maxCapacity\":0}").post("/api/waiting-rooms"),
+        assertProblem(json(RECEPTIONIST).body("{\"queueId\":\"x\",\"maxCapacity\":0}").post("/api/waiting-rooms"),
                 400, "VALIDATION_FAILED");
         assertEquals(2, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
     }
@@ -250,12 +273,12 @@ class WaitingRoomResourceTest {
     void ifMatchGuardsTheExpectedVersion() {
         String queueId = newQueueId();
         checkIn(queueId, "P1", "Low").then().statusCode(201);
-        Response stale = json().header("If-Match", "\"1\"").body(checkInBody("P2", "Low"))
+        Response stale = json(RECEPTIONIST).header("If-Match", "\"1\"").body(checkInBody("P2", "Low"))
                 .post(BASE + queueId + "/check-ins");
         assertProblem(stale, 409, "VERSION_MISMATCH");
-        json().header("If-Match", "\"2\"").body(checkInBody("P2", "Low"))
+        json(RECEPTIONIST).header("If-Match", "\"2\"").body(checkInBody("P2", "Low"))
                 .post(BASE + queueId + "/check-ins").then().statusCode(201).body("version", equalTo(3));
-        json().header("If-Match", "W/\"3\"").post(BASE + queueId + "/cashier/next")
+        json(CASHIER).header("If-Match", "W/\"3\"").post(BASE + queueId + "/cashier/next")
                 .then().statusCode(200).body("version", equalTo(4));
         assertEquals(4, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
     }
@@ -271,6 +294,7 @@ class WaitingRoomResourceTest {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
                             + BASE + queueId + "/check-ins"))
                     .header("Content-Type", "application/json")
+                    .header(AUTHORIZATION, Tokens.bearer(RECEPTIONIST))
                     .POST(HttpRequest.BodyPublishers.ofString(checkInBody("C" + i, i % 2 == 0 ? "Low" : "High")))
                     .build();
             responses.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
@@ -290,14 +314,14 @@ class WaitingRoomResourceTest {
                 stored.stream().map(row -> ((Number) row.get("version")).longValue()).toList());
         assertEquals(1, stored.stream().filter(row -> row.get("event_type").equals("WaitingQueueCreated")).count());
         assertEquals(clients + 1, TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
-        given().get(BASE + queueId).then().statusCode(200).body("activePatients", equalTo(clients))
+        read().get(BASE + queueId).then().statusCode(200).body("activePatients", equalTo(clients))
                 .body("waitingForCashier.size()", equalTo(clients));
         // One instance runs a queue's commands one after the other: none of them collided in the store.
         assertEquals(conflictsBefore, versionConflicts());
     }
 
     private static double versionConflicts() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(line -> line.startsWith("api_append_version_conflicts_total"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError("no api_append_version_conflicts_total"));
@@ -315,11 +339,11 @@ class WaitingRoomResourceTest {
         assertEquals(conflictsBefore + 1, versionConflicts(), "the stale decision collided once, then was redone");
         // A refusal decided on older state ("R9 is not active") is re-checked against the store.
         appendRoomActivatedElsewhere(queueId, 5, "R9");
-        json().delete(BASE + queueId + "/rooms/R9/activation").then().statusCode(200).body("version", equalTo(6));
+        json(DOCTOR).delete(BASE + queueId + "/rooms/R9/activation").then().statusCode(200).body("version", equalTo(6));
         assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), TestDb.rows(
                 "SELECT version FROM events WHERE aggregate_id = ? ORDER BY version", queueId).stream()
                 .map(row -> ((Number) row.get("version")).longValue()).toList());
-        given().get(BASE + queueId).then().body("activeRooms.roomId", equalTo(List.of("R8")));
+        read().get(BASE + queueId).then().body("activeRooms.roomId", equalTo(List.of("R8")));
     }
 
     private static void appendRoomActivatedElsewhere(String queueId, long version, String roomId) {
@@ -335,12 +359,12 @@ class WaitingRoomResourceTest {
     void sameIdempotencyKeyReplaysTheStoredResponseAndRefusesADifferentRequest() {
         String queueId = newQueueId();
         String key = UUID.randomUUID().toString();
-        Response first = json().header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
+        Response first = json(RECEPTIONIST).header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
                 .post(BASE + queueId + "/check-ins");
         first.then().statusCode(201);
         checkIn(queueId, "P2", "Low").then().statusCode(201);
 
-        Response replay = json().header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
+        Response replay = json(RECEPTIONIST).header("Idempotency-Key", key).body(checkInBody("P1", "Medium"))
                 .post(BASE + queueId + "/check-ins");
         replay.then().statusCode(201)
                 .header("Idempotency-Replayed", equalTo("true"))
@@ -352,9 +376,9 @@ class WaitingRoomResourceTest {
         assertEquals(2, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ? AND causation_id = ?",
                 queueId, key));
 
-        assertProblem(json().header("Idempotency-Key", key).body(checkInBody("P3", "Medium"))
+        assertProblem(json(RECEPTIONIST).header("Idempotency-Key", key).body(checkInBody("P3", "Medium"))
                 .post(BASE + queueId + "/check-ins"), 422, "IDEMPOTENCY_KEY_REUSED");
-        assertProblem(json().header("Idempotency-Key", key).post(BASE + queueId + "/cashier/next"),
+        assertProblem(json(CASHIER).header("Idempotency-Key", key).post(BASE + queueId + "/cashier/next"),
                 422, "IDEMPOTENCY_KEY_REUSED");
         assertEquals(3, TestDb.count("SELECT count(*) FROM events WHERE aggregate_id = ?", queueId));
     }
@@ -370,6 +394,7 @@ class WaitingRoomResourceTest {
             responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
                             + BASE + queueId + "/check-ins"))
                     .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                    .header(AUTHORIZATION, Tokens.bearer(RECEPTIONIST))
                     .POST(HttpRequest.BodyPublishers.ofString(checkInBody("P1", "Low"))).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
@@ -385,7 +410,7 @@ class WaitingRoomResourceTest {
     void fullClinicFlowEndToEnd() {
         String queueId = newQueueId();
         checkIn(queueId, "ANA", "Low").then().statusCode(201);
-        json().body("{\"patientId\":\"BEA\",\"patientName\":\"Bea\",\"priority\":\"Low\","
+        json(RECEPTIONIST).body("{\"patientId\":\"BEA\",\"patientName\":\"Bea\",\"priority\":\"Low\","
                         + "\"consultationType\":\"Obstetrics\",\"pregnant\":true}")
                 .post(BASE + queueId + "/check-ins").then().statusCode(201)
                 .body("priority", equalTo("High")).body("requestedPriority", equalTo("Low"))
@@ -406,7 +431,7 @@ class WaitingRoomResourceTest {
         // the desk is free: CAL (Medium) is called there and is absent once, while BEA's payment is pending
         command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
                 .body("patientId", equalTo("CAL"));
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("cashierDesks", equalTo(List.of(Map.of("deskId", "D1", "patientId", "CAL"))))
                 .body("paymentPending", equalTo(List.of("BEA")))
                 .body("waitingForCashier", equalTo(List.of("ANA")));
@@ -421,14 +446,14 @@ class WaitingRoomResourceTest {
                 .body("patientId", equalTo("ANA"));
         command(queueId + "/patients/ANA/payment").then().statusCode(200);
         command(queueId + "/patients/CAL/payment").then().statusCode(200);
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("cashierDesks.size()", equalTo(0))
                 .body("waitingForConsultation", equalTo(List.of("BEA", "CAL", "ANA")));
 
         // rooms
-        json().put(BASE + queueId + "/rooms/R1/activation").then().statusCode(200).body("roomId", equalTo("R1"));
-        json().put(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
-        assertProblem(json().put(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_ALREADY_ACTIVE");
+        json(DOCTOR).put(BASE + queueId + "/rooms/R1/activation").then().statusCode(200).body("roomId", equalTo("R1"));
+        json(DOCTOR).put(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
+        assertProblem(json(DOCTOR).put(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_ALREADY_ACTIVE");
         command(queueId + "/attention/next", "{\"roomId\":\"R1\"}").then().statusCode(200)
                 .body("patientId", equalTo("BEA")).body("status", equalTo("CLAIMED")).body("roomId", equalTo("R1"));
         command(queueId + "/attention/next", "{\"roomId\":\"R2\"}").then().statusCode(200)
@@ -453,17 +478,17 @@ class WaitingRoomResourceTest {
         command(queueId + "/patients/CAL/call").then().statusCode(200);
         command(queueId + "/patients/CAL/consultation-absence").then().statusCode(200)
                 .body("status", equalTo("CANCELLED_BY_ABSENCE"));
-        json().delete(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
-        assertProblem(json().delete(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_BUSY");
+        json(DOCTOR).delete(BASE + queueId + "/rooms/R2/activation").then().statusCode(200);
+        assertProblem(json(DOCTOR).delete(BASE + queueId + "/rooms/R1/activation"), 422, "ROOM_BUSY");
 
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("activePatients", equalTo(1))
                 .body("activeRooms.size()", equalTo(1))
                 .body("activeRooms[0].patientId", equalTo("ANA"));
-        given().get(BASE + queueId + "/patients/BEA").then().statusCode(200)
+        read().get(BASE + queueId + "/patients/BEA").then().statusCode(200)
                 .body("status", equalTo("FINISHED")).body("priority", equalTo("High")).body("roomId", equalTo("R1"));
 
-        List<String> types = given().get(BASE + queueId + "/events").then().statusCode(200)
+        List<String> types = read().get(BASE + queueId + "/events").then().statusCode(200)
                 .extract().jsonPath().getList("eventType");
         assertEquals(List.of("WaitingQueueCreated", "PatientCheckedIn", "PatientCheckedIn", "PatientCheckedIn",
                 "PatientCalledAtCashier", "PatientPaymentPending", "PatientCalledAtCashier", "PatientAbsentAtCashier",
@@ -475,9 +500,9 @@ class WaitingRoomResourceTest {
                 types);
         assertEquals(types.size(), TestDb.count("SELECT count(*) FROM outbox WHERE aggregate_id = ?", queueId));
         // the stream can be read from any version on
-        given().get(BASE + queueId + "/events?fromVersion=26&limit=1").then().statusCode(200)
+        read().get(BASE + queueId + "/events?fromVersion=26&limit=1").then().statusCode(200)
                 .body("size()", equalTo(1)).body("[0].eventType", equalTo("PatientCancelledByAbsence"));
-        given().get(BASE + queueId + "/events?fromVersion=1000").then().statusCode(200).body("size()", equalTo(0));
+        read().get(BASE + queueId + "/events?fromVersion=1000").then().statusCode(200).body("size()", equalTo(0));
     }
 
     @Test
@@ -488,7 +513,7 @@ class WaitingRoomResourceTest {
         checkIn(queueId, "P3", "Low").then().statusCode(201);
         command(queueId + "/cashier/next").then().statusCode(200)
                 .body("patientId", equalTo("P1")).body("deskId", equalTo("main"));
-        given().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
+        read().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
                 .body("[0].eventType", equalTo("PatientCalledAtCashier"))
                 .body("[0].schemaVersion", equalTo(2))
                 .body("[0].payload.deskId", equalTo("main"));
@@ -497,12 +522,12 @@ class WaitingRoomResourceTest {
         busy.then().body("detail", containsString("'main'")).body("detail", containsString("'P1'"));
         command(queueId + "/cashier/next", "{\"deskId\":\"D2\"}").then().statusCode(200)
                 .body("patientId", equalTo("P2")).body("deskId", equalTo("D2"));
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("cashierDesks", equalTo(List.of(Map.of("deskId", "D2", "patientId", "P2"),
                         Map.of("deskId", "main", "patientId", "P1"))))
                 .body("waitingForCashier", equalTo(List.of("P3")))
                 .body("paymentPending.size()", equalTo(0));
-        given().get(BASE + queueId + "/patients/P1").then().statusCode(200)
+        read().get(BASE + queueId + "/patients/P1").then().statusCode(200)
                 .body("deskId", equalTo("main")).body("visit", equalTo(1));
     }
 
@@ -514,21 +539,21 @@ class WaitingRoomResourceTest {
         command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
                 .body("patientId", equalTo("P1"));
         String key = UUID.randomUUID().toString();
-        Response left = json().header("Idempotency-Key", key).header("If-Match", "\"4\"")
+        Response left = json(RECEPTIONIST).header("Idempotency-Key", key).header("If-Match", "\"4\"")
                 .body("{\"reason\":\"tired of waiting\"}").post(BASE + queueId + "/patients/p1/leave");
         left.then().statusCode(200).header("ETag", containsString("5"))
                 .body("status", equalTo("LEFT")).body("events", equalTo(List.of("PatientLeft")))
                 .body("deskId", nullValue());
         // replayed by its idempotency key, not applied twice
-        json().header("Idempotency-Key", key).header("If-Match", "\"4\"")
+        json(RECEPTIONIST).header("Idempotency-Key", key).header("If-Match", "\"4\"")
                 .body("{\"reason\":\"tired of waiting\"}").post(BASE + queueId + "/patients/p1/leave")
                 .then().statusCode(200).header("Idempotency-Replayed", equalTo("true"));
-        given().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
+        read().get(BASE + queueId + "/events?fromVersion=5").then().statusCode(200)
                 .body("size()", equalTo(1))
                 .body("[0].eventType", equalTo("PatientLeft"))
                 .body("[0].payload.reason", equalTo("tired of waiting"));
         // the desk is free again and the place too
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("cashierDesks.size()", equalTo(0)).body("activePatients", equalTo(1));
         command(queueId + "/cashier/next", "{\"deskId\":\"D1\"}").then().statusCode(200)
                 .body("patientId", equalTo("P2"));
@@ -541,9 +566,9 @@ class WaitingRoomResourceTest {
         assertProblem(command(queueId + "/patients/NOBODY/leave"), 404, "PATIENT_NOT_FOUND");
         // a second visit after leaving
         checkIn(queueId, "P1", "Low").then().statusCode(201).body("visit", equalTo(2));
-        given().get(BASE + queueId + "/patients/P1").then().statusCode(200)
+        read().get(BASE + queueId + "/patients/P1").then().statusCode(200)
                 .body("visit", equalTo(2)).body("status", equalTo("WAITING_FOR_CASHIER"));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("api_commands_total{command=\"Leave\",outcome=\"rejected\"}"));
     }
 
@@ -566,7 +591,7 @@ class WaitingRoomResourceTest {
         // Loading starts from the snapshot: a marker written into it shows up in the state.
         TestDb.update("UPDATE snapshots SET state = jsonb_set(state, '{name}', '\"from-snapshot\"') "
                 + "WHERE aggregate_id = ?", queueId);
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("name", equalTo("from-snapshot"))
                 .body("version", equalTo(12))
                 .body("activePatients", equalTo(11));
@@ -575,7 +600,7 @@ class WaitingRoomResourceTest {
                 .body("queuePosition", equalTo(1));
         // a snapshot of another state schema is ignored: the state comes from the events alone
         TestDb.update("UPDATE snapshots SET state_schema = 1 WHERE aggregate_id = ?", queueId);
-        given().get(BASE + queueId).then().statusCode(200)
+        read().get(BASE + queueId).then().statusCode(200)
                 .body("name", equalTo(queueId))
                 .body("version", equalTo(13))
                 .body("activePatients", equalTo(12))
@@ -586,17 +611,17 @@ class WaitingRoomResourceTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        ManagementInterface.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("event-store"));
-        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        ManagementInterface.given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         String queueId = newQueueId();
         checkIn(queueId, "M1", "Low").then().statusCode(201);
         assertProblem(checkIn(queueId, "M1", "Low"), 422, "PATIENT_ALREADY_ACTIVE");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = ManagementInterface.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("api_commands_total{command=\"CheckIn\",outcome=\"accepted\"}"), metrics);
         assertTrue(metrics.contains("api_commands_total{command=\"CheckIn\",outcome=\"rejected\"}"));
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        ManagementInterface.given().get("/q/openapi?format=json").then().statusCode(200)
                 .body(containsString("/api/waiting-rooms/{queueId}/check-ins"));
     }
 
