@@ -14,7 +14,10 @@
 # Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
 # OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
 # copy of another build to compare two versions back to back), WORKER_JAVA_OPTS (e.g. a JFR recording),
+# BENCH_HTTP_PORT (18081) and BENCH_MANAGEMENT_PORT (19081; health and metrics),
 # and any OUTBOX_* setting of the worker (e.g. OUTBOX_WORKERS).
+# Access control: the worker trusts a throw-away issuer whose key pair is made in the temp dir
+# (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there); admin calls carry its admin token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -27,6 +30,7 @@ DB=waitingroom_outbox_bench
 EXCHANGE=outbox-worker.bench.events
 QUEUE=outbox-worker.bench.all
 PORT=${BENCH_HTTP_PORT:-18081}
+MANAGEMENT=${BENCH_MANAGEMENT_PORT:-19081}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 WORK=$(mktemp -d)
@@ -43,6 +47,13 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# A throw-away issuer for this run (sets AUTH_ISSUER, AUTH_JWKS_URL=file:$WORK/issuer/issuer/public.pem,
+# AUTH_AUDIENCE); admin_token mints an admin token of it.
+issuer_env=$(WAITING_ROOM_STATE=$WORK/issuer bash deploy/local/local-issuer.sh 2>/dev/null) \
+  || { echo "could not create the bench's issuer key pair (deploy/local/local-issuer.sh, needs openssl)" >&2; exit 1; }
+eval "$issuer_env"
+admin_token() { WAITING_ROOM_STATE=$WORK/issuer bash deploy/local/token.sh admin bench 3600; }
 
 APP=${OUTBOX_APP:-outbox-worker/target/quarkus-app}
 if [[ ! -f $APP/quarkus-run.jar ]]; then
@@ -218,10 +229,11 @@ JAVA
 javac -cp "$CP" -d "$WORK" "$WORK/OutboxBench.java"
 
 start_worker() { # $1 = relay enabled
-  QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 ADMIN_TOKEN=bench \
+  QUARKUS_LOG_CATEGORY__COM_WAITINGROOM_OUTBOX_MESSAGING__LEVEL=${BENCH_LOG_LEVEL:-INFO} HTTP_PORT=$PORT MANAGEMENT_PORT=$MANAGEMENT \
+    PG_DB=$DB EVENTS_EXCHANGE=$EXCHANGE OUTBOX_RELAY_ENABLED=$1 AUTH_ISSUER=$AUTH_ISSUER AUTH_JWKS_URL=$AUTH_JWKS_URL AUTH_AUDIENCE=$AUTH_AUDIENCE \
     java ${WORKER_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/worker.log" 2>&1 &
   WORKER_PID=$!
-  wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$WORKER_PID" "$WORK/worker.log"
+  wait_ready "http://127.0.0.1:$MANAGEMENT/q/health/ready" "$WORKER_PID" "$WORK/worker.log"
 }
 stop_worker() { [[ -n "${KEEP_LOG:-}" ]] && cp "$WORK/worker.log" "$KEEP_LOG"; kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
 wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
@@ -284,6 +296,7 @@ java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WO
 relay_ticks=$(( $(proc_ticks "$WORKER_PID") - relay_ticks_before ))
 awk -v t="$relay_ticks" -v n=$(( RATE * SECONDS_STEADY )) -v hz="$(getconf CLK_TCK)" \
   'BEGIN { printf "relay JVM CPU during the latency phase: %.0f us per message (%.0f%% of one core)\n", 1e6 * t / hz / n, 100 * t / hz / (n / '"$RATE"') }'
-curl -fs "http://127.0.0.1:$PORT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
+curl -fs "http://127.0.0.1:$MANAGEMENT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
+echo "admin counts: $(curl -fsS -H "Authorization: Bearer $(admin_token)" "http://127.0.0.1:$PORT/admin/outbox/counts" || echo FAILED)"
 stop_worker
 echo "== done =="

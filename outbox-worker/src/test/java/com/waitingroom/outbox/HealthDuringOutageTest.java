@@ -6,7 +6,6 @@ import com.waitingroom.testsupport.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -73,6 +72,6 @@ class HealthDuringOutageTest {
 
     private static void answersQuicklyThroughAnOutage(Runnable beginOutage, Runnable endOutage, String checkName)
             throws Exception {
-        OutageProbeRun.assertAnswersQuicklyThroughAnOutage(RestAssured.port, beginOutage, endOutage, checkName);
+        OutageProbeRun.assertAnswersQuicklyThroughAnOutage(OutboxTestInfra.managementPort(), beginOutage, endOutage, checkName);
     }
 }

@@ -2,6 +2,7 @@ package com.waitingroom.outbox;
 
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.TcpProxy;
+import com.waitingroom.testsupport.TestPorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ public class OutboxTestInfra implements QuarkusTestResourceLifecycleManager {
 
     public static final String DATABASE = "waitingroom_outbox_test";
     public static final String EXCHANGE = "outbox-worker.test.events";
-    public static final String ADMIN_TOKEN = "outbox-test-admin-token";
     public static final int MAX_ATTEMPTS = 3;
     public static final long BACKOFF_BASE_MILLIS = 500;
 
@@ -26,6 +26,11 @@ public class OutboxTestInfra implements QuarkusTestResourceLifecycleManager {
 
     public static TcpProxy rabbitProxy() {
         return rabbitProxy;
+    }
+
+    /** The management port (health, metrics, OpenAPI) of the app under test (test-support's TestPorts). */
+    public static int managementPort() {
+        return TestPorts.management();
     }
 
     @Override
@@ -42,7 +47,6 @@ public class OutboxTestInfra implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.flyway.clean-at-start", "true");
         config.put("quarkus.flyway.clean-disabled", "false");
         config.put("outbox.exchange", EXCHANGE);
-        config.put("outbox.admin-token", ADMIN_TOKEN);
         config.put("outbox.rabbitmq.host", "127.0.0.1");
         config.put("outbox.rabbitmq.port", String.valueOf(rabbitProxy.port()));
         config.put("outbox.rabbitmq.username", LocalInfra.rabbitUser());

@@ -5,4 +5,9 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 /** The same black-box tests against the packaged (JVM or native) application. */
 @QuarkusIntegrationTest
 class OutboxWorkerIT extends OutboxWorkerTest {
+
+    @Override
+    int managementPort() {
+        return OutboxTestInfra.managementPort();
+    }
 }

@@ -12,6 +12,7 @@ import com.waitingroom.testsupport.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -45,7 +46,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTestResource(OutboxTestInfra.class)
 class RelayReliabilityTest {
 
-    private static final String BEARER = "Bearer " + OutboxTestInfra.ADMIN_TOKEN;
+    private static final String BEARER = TestIssuer.admin();
+
+    /** Health and metrics: the management interface (no token). */
+    private static RequestSpecification management() {
+        return given().port(OutboxTestInfra.managementPort());
+    }
 
     @Inject
     OutboxConfig config;
@@ -160,8 +166,8 @@ class RelayReliabilityTest {
             proxy.cut();
             try {
                 // readiness answers from a background check: DOWN within a few seconds, not at once
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
-                given().get("/q/health/live").then().statusCode(200);
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(503));
+                management().get("/q/health/live").then().statusCode(200);
                 Thread.sleep(2_000);
                 long waiting = TestOutbox.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND aggregate_id = '"
                         + queueId + "'");
@@ -190,7 +196,7 @@ class RelayReliabilityTest {
             for (int i = 0; i < firstSeen.size(); i++) {
                 assertEquals(i + 1L, firstSeen.get(i), "per-aggregate order across the outage");
             }
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(200));
         }
     }
 
@@ -207,7 +213,7 @@ class RelayReliabilityTest {
             consumer.channel().queueDeclare(rejectQueue, false, false, true,
                     Map.of("x-max-length", 0, "x-overflow", "reject-publish", "x-expires", 60_000));
             consumer.channel().queueBind(rejectQueue, OutboxTestInfra.EXCHANGE, poisonType);
-            String metricsBefore = given().get("/q/metrics").then().extract().asString();
+            String metricsBefore = management().get("/q/metrics").then().extract().asString();
 
             List<Long> a = TestOutbox.commit(List.of(TestOutbox.probe(byId, 1, poisonType),
                     TestOutbox.checkIn(byId, 2)));
@@ -232,7 +238,7 @@ class RelayReliabilityTest {
             assertNotNull(nextAttemptAfterCreated.get(2), "attempt 2 observed");
             assertTrue(nextAttemptAfterCreated.get(1) >= base / 2.0, "first retry backs off >= base/2");
             assertTrue(nextAttemptAfterCreated.get(2) >= base / 2.0 + base, "second retry backs off >= base");
-            String metricsAfter = given().get("/q/metrics").then().extract().asString();
+            String metricsAfter = management().get("/q/metrics").then().extract().asString();
             assertTrue(metricValue(metricsAfter, "outbox_dead_transitions_total")
                     >= metricValue(metricsBefore, "outbox_dead_transitions_total") + 1);
             assertTrue(metricValue(metricsAfter, "outbox_publish_failures_total")

@@ -2,7 +2,9 @@ package com.waitingroom.outbox.api;
 
 import com.waitingroom.outbox.messaging.OutboxRelay;
 import com.waitingroom.outbox.store.OutboxAdminStore;
+import com.waitingroom.security.Roles;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Operator view of the outbox: counts, pending/dead listings and requeue of dead rows. */
+/**
+ * Operator view of the outbox: counts, pending/dead listings and requeue of dead rows. Every
+ * operation, the read-only ones included, needs the role admin (README, "Access control").
+ */
 @Path("/admin/outbox")
 @Produces(MediaType.APPLICATION_JSON)
 public class OutboxAdminResource {
@@ -43,6 +48,7 @@ public class OutboxAdminResource {
 
     @GET
     @Path("/counts")
+    @RolesAllowed(Roles.ADMIN)
     public OutboxAdminStore.Counts counts() throws SQLException {
         return store.counts();
     }
@@ -50,6 +56,7 @@ public class OutboxAdminResource {
     /** {@code GET /admin/outbox/rows?status=pending|dead&eventType=&aggregateId=&afterId=&limit=} */
     @GET
     @Path("/rows")
+    @RolesAllowed(Roles.ADMIN)
     public Response list(@QueryParam("status") String status, @QueryParam("eventType") String eventType,
                          @QueryParam("aggregateId") String aggregateId, @QueryParam("afterId") String afterId,
                          @QueryParam("limit") String limit) throws SQLException {
@@ -71,6 +78,7 @@ public class OutboxAdminResource {
 
     @POST
     @Path("/rows/{id}/requeue")
+    @RolesAllowed(Roles.ADMIN)
     public Response requeue(@PathParam("id") String id) throws SQLException {
         List<Problem.FieldError> errors = new ArrayList<>();
         long rowId = parseLong(id, -1, "id", 1, Long.MAX_VALUE, errors);
@@ -92,6 +100,7 @@ public class OutboxAdminResource {
     /** {@code POST /admin/outbox/dead/requeue?eventType=X}: every dead row of one event type. */
     @POST
     @Path("/dead/requeue")
+    @RolesAllowed(Roles.ADMIN)
     public Response requeueDeadOfType(@QueryParam("eventType") String eventType) throws SQLException {
         if (eventType == null || eventType.isBlank()) {
             return Problem.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "eventType is required",

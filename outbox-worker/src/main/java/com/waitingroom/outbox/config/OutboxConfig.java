@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /** Relay settings; every value has an env-var backed default in application.properties. */
 @ConfigMapping(prefix = "outbox")
@@ -60,9 +59,6 @@ public interface OutboxConfig {
     Cleanup cleanup();
 
     Rabbitmq rabbitmq();
-
-    /** Bearer token of the admin endpoints; admin is disabled (401) when absent. */
-    Optional<String> adminToken();
 
     /** How often the pending/dead/oldest gauges are refreshed from the database. */
     @WithDefault("5s")
