@@ -5,6 +5,10 @@
 # use their own bench queues and consumers connected straight to the broker. Not measured here:
 # command commit -> applied (that needs the event store + outbox and a running outbox-worker).
 # Bounded: about 1.5-3 minutes plus the build.
+# Access control: the in-process service trusts the test JVM's own issuer (test-support LocalIssuer,
+# registered by the module's TestIssuer) and the bench's HTTP call (/api/metrics/lag) sends a viewer
+# token of it; health and metrics live on the management port. This script itself calls no port, so
+# it needs no AUTH_* variables and no key pair.
 # Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
 # (unmeasured passes of the same backlog run first, until the JIT compilers are nearly idle)
 set -euo pipefail
@@ -15,7 +19,7 @@ SECONDS_AT_RATE=${3:-10}
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 echo "projection-worker benchmark (events=$EVENTS, rate=$RATE/s for ${SECONDS_AT_RATE}s); cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
-if ! mvn -B -ntp -o -pl projection-worker test -Dtest=ProjectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+if ! mvn -B -ntp -o -f projection-worker/pom.xml test -Dtest=ProjectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dprojection-test.direct-database=true -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" >"$LOG" 2>&1; then
   tail -50 "$LOG"; echo "benchmark run failed"; exit 1
 fi

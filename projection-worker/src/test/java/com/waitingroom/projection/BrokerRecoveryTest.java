@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.stream.LongStream;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.viewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,7 +60,7 @@ class BrokerRecoveryTest {
              CapturedLog log = CapturedLog.atOrAbove(Level.WARNING)) {
             spyOnApplications(db);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    given().get("/q/health/ready").then().statusCode(200));
+                    management().get("/q/health/ready").then().statusCode(200));
 
             long start = System.nanoTime();
             Thread publisher = new Thread(() -> publishPaced(wire, start, publishedAt, published, publishFailure),
@@ -67,7 +68,7 @@ class BrokerRecoveryTest {
             publisher.start();
             sleepUntil(start, CUT_AT);
             broker.cut();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/health/ready").then()
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> management().get("/q/health/ready").then()
                     .statusCode(503).body("checks.find { it.name == 'rabbitmq-consumer' }.status", equalTo("DOWN")));
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     direct.queueDeclarePassive(ProjectionTestInfra.QUEUE).getConsumerCount() == 0);
@@ -76,7 +77,7 @@ class BrokerRecoveryTest {
             long restoredAt = System.currentTimeMillis();
             int publishedBeforeRestore = published.get();
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-                    given().get("/q/health/ready").then().statusCode(200));
+                    management().get("/q/health/ready").then().statusCode(200));
             long readyAfter = System.currentTimeMillis() - restoredAt;
 
             publisher.join(60_000);
@@ -168,7 +169,7 @@ class BrokerRecoveryTest {
         List<Long> everyVersionOnceInOrder = LongStream.rangeClosed(1, EVENTS_PER_STREAM).boxed().toList();
         wire.stream().map(EventEnvelope::aggregateId).distinct().forEach(queueId -> {
             assertEquals(everyVersionOnceInOrder, versions.get(queueId), queueId);
-            given().get("/api/waiting-rooms/{q}/queue", queueId).then().statusCode(200)
+            viewer().get("/api/waiting-rooms/{q}/queue", queueId).then().statusCode(200)
                     .body("version", equalTo(EVENTS_PER_STREAM));
         });
         assertEquals(wire.size(), applied.size(), "applications in all");

@@ -30,6 +30,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static com.waitingroom.projection.Api.admin;
+import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.viewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -38,6 +41,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +59,7 @@ class ConsumptionTest extends PublishingTest {
     ProjectionConfig config;
 
     static long version(String queueId) {
-        var response = given().get("/api/waiting-rooms/{q}/queue", queueId).then().extract();
+        var response = viewer().get("/api/waiting-rooms/{q}/queue", queueId).then().extract();
         return response.statusCode() == 200 ? response.jsonPath().getLong("version") : 0;
     }
 
@@ -87,7 +91,7 @@ class ConsumptionTest extends PublishingTest {
         awaitVersion(stream.queueId, 4);
         events.publish(stream.version(3));
         events.publish(stream.version(2));
-        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then()
                 .body("cashierLine.patientId", contains("P-1", "P-2", "P-3"));
         assertEquals(0, parkedCount(stream.queueId));
     }
@@ -101,11 +105,11 @@ class ConsumptionTest extends PublishingTest {
         events.publish(stream.version(3));
         await().atMost(Duration.ofSeconds(20)).until(() -> parkedCount(stream.queueId) == 1);
         assertEquals(1, version(stream.queueId), "v3 must not be applied before v2");
-        given().get("/api/projections").then().body("[0].parkedEvents", greaterThan(0));
+        viewer().get("/api/projections").then().body("[0].parkedEvents", greaterThan(0));
 
         events.publish(stream.version(2));
         awaitVersion(stream.queueId, 3);
-        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then()
                 .body("cashierLine.patientId", contains("P-2", "P-1"));
         assertEquals(0, parkedCount(stream.queueId));
     }
@@ -154,7 +158,7 @@ class ConsumptionTest extends PublishingTest {
         assertEquals("{not json", new String(dead.get(undecodableId).getBody(), StandardCharsets.UTF_8));
         assertTrue(deadLetters() >= deadBefore + 3);
         // A handler failure is not dead-lettered: it parks its queue (ParkedQueueTest).
-        given().get("/api/projections").then().body("[0].lastError", notNullValue());
+        viewer().get("/api/projections").then().body("[0].lastError", notNullValue());
     }
 
     private static String reason(GetResponse message) {
@@ -162,7 +166,7 @@ class ConsumptionTest extends PublishingTest {
     }
 
     private static double deadLetters() {
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = management().get("/q/metrics").asString();
         for (String line : metrics.split("\n")) {
             if (line.startsWith("projection_dead_letters_total")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -234,12 +238,12 @@ class ConsumptionTest extends PublishingTest {
             }
             assertTrue(appliedBySecond.get() > 0, "the second instance must have applied some events");
             for (TestEvents.Stream stream : streams) {
-                given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().body("cashierLine", hasSize(30));
-                given().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then()
+                viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().body("cashierLine", hasSize(30));
+                viewer().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then()
                         .body("atCashier", equalTo(10)).body("waitingTotal", equalTo(30));
-                given().get("/api/waiting-rooms/{q}/patients/P-10/trajectory", stream.queueId).then()
+                viewer().get("/api/waiting-rooms/{q}/patients/P-10/trajectory", stream.queueId).then()
                         .body("visits[0].steps.version", contains(11, 51)).body("state", equalTo("AtCashier"));
-                given().get("/api/waiting-rooms/{q}/next-turn", stream.queueId).then()
+                viewer().get("/api/waiting-rooms/{q}/next-turn", stream.queueId).then()
                         .body("cashierDesks.stationId", contains("D-0", "D-1"))
                         .body("cashierDesks.patientId", contains("P-10", "P-9"));
             }
@@ -251,13 +255,13 @@ class ConsumptionTest extends PublishingTest {
         TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("lag"),
                 Instant.now().minus(Duration.ofMinutes(10))).created();
         events.publish(stream.version(1));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> management().get("/q/health/ready").then()
                 .statusCode(503).body("checks.find { it.name == 'projection-lag' }.status", equalTo("DOWN")));
 
         TestEvents.Stream fresh = new TestEvents.Stream(TestEvents.newQueueId("lag-fresh")).created();
         events.publish(fresh.version(1));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200));
+                management().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test
@@ -267,28 +271,29 @@ class ConsumptionTest extends PublishingTest {
         Instant from = Instant.now().minusSeconds(1);
         events.publishAll(stream.events);
         awaitVersion(stream.queueId, 3);
-        given().queryParam("eventType", "PatientCheckedIn").queryParam("from", from.toString())
+        viewer().queryParam("eventType", "PatientCheckedIn").queryParam("from", from.toString())
                 .get("/api/metrics/lag").then().statusCode(200)
                 .body("count", greaterThan(1)).body("p50Millis", notNullValue()).body("p99Millis", notNullValue())
                 .body("maxMillis", notNullValue()).body("eventType", equalTo("PatientCheckedIn"));
-        given().queryParam("from", "yesterday").get("/api/metrics/lag").then().statusCode(400)
+        viewer().queryParam("from", "yesterday").get("/api/metrics/lag").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("from"));
-        given().queryParam("eventType", "Nope").get("/api/metrics/lag").then().statusCode(400)
+        viewer().queryParam("eventType", "Nope").get("/api/metrics/lag").then().statusCode(400)
                 .body("errors[0].field", equalTo("eventType"));
-        given().queryParam("from", "2030-01-01T00:00:00Z").queryParam("to", "2029-01-01T00:00:00Z")
+        viewer().queryParam("from", "2030-01-01T00:00:00Z").queryParam("to", "2029-01-01T00:00:00Z")
                 .get("/api/metrics/lag").then().statusCode(400);
     }
 
     @Test
-    void rebuildRequiresTheAdminToken() {
+    void rebuildRequiresRoleAdmin() {
         given().post("/api/projections/waiting-rooms/rebuild").then().statusCode(401)
-                .contentType("application/problem+json").header("WWW-Authenticate", equalTo("Bearer"));
+                .contentType("application/problem+json").header("WWW-Authenticate", startsWith("Bearer"));
         given().header("Authorization", "Bearer wrong").post("/api/projections/waiting-rooms/rebuild").then()
-                .statusCode(401);
-        given().header("Authorization", "Bearer " + ProjectionTestInfra.ADMIN_TOKEN)
-                .post("/api/projections/no-such/rebuild").then().statusCode(404)
+                .statusCode(401).body("code", equalTo("INVALID_TOKEN"));
+        viewer().post("/api/projections/waiting-rooms/rebuild").then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("ROLE_NOT_ALLOWED"));
+        admin().post("/api/projections/no-such/rebuild").then().statusCode(404)
                 .body("code", equalTo("PROJECTION_NOT_FOUND"));
-        given().get("/api/projections").then().statusCode(200).body("[0].name", equalTo("waiting-rooms"))
+        viewer().get("/api/projections").then().statusCode(200).body("[0].name", equalTo("waiting-rooms"))
                 .body("[0].status", containsString("LIVE"));
     }
 }

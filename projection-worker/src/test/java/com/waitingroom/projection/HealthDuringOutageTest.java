@@ -4,14 +4,13 @@ import com.waitingroom.kernel.Priority;
 import com.waitingroom.testsupport.HealthProbes;
 import com.waitingroom.testsupport.TcpProxy;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.projection.Api.viewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +44,7 @@ class HealthDuringOutageTest {
     }
 
     private static void outage(TcpProxy proxy, String check) throws Exception {
-        HealthProbes probes = new HealthProbes(RestAssured.port);
+        HealthProbes probes = new HealthProbes(Api.managementPort());
         await().atMost(Duration.ofSeconds(30)).until(() -> probes.probe("/q/health/ready").status() == 200);
         for (int i = 0; i < 10; i++) {
             probes.round();
@@ -114,7 +113,7 @@ class HealthDuringOutageTest {
         assertNotNull(upAfterMillis, "readiness not UP again within " + UP_WITHIN);
         HealthProbes.Probe ready = probes.probe("/q/health/ready");
         assertEquals("UP", ready.checkStatus(check), ready.body());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> viewer()
                 .get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
                 .body("version", equalTo(stream.events.size())));
     }

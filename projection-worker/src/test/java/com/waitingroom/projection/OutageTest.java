@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.projection.Api.viewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,11 +92,11 @@ class OutageTest {
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> failures.get() > 0);
                 Thread.sleep(1000);
-                given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(404);
+                viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(404);
 
                 postgres.restore();
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                        given().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
+                        viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
                                 .body("cashierLine", hasSize(80)));
                 assertEquals(0, deadLettered.get(), "an outage is not a poison message");
                 try (Connection rabbit = TestEvents.rabbit(); Channel channel = rabbit.createChannel()) {

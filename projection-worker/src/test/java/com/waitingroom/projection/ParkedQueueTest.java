@@ -30,12 +30,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 
+import static com.waitingroom.projection.Api.admin;
+import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.viewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,7 +54,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ParkedQueueTest {
 
-    private static final String ADMIN = "Bearer " + ProjectionTestInfra.ADMIN_TOKEN;
     private static final String PARKED_QUEUES = "/api/projections/waiting-rooms/parked-queues";
 
     static TestEvents events;
@@ -137,7 +140,7 @@ class ParkedQueueTest {
         assertDegradedListing(a);
         assertEquals("1.0", parkedGauge(a));
         assertTrue(Double.parseDouble(metric("projection_parked_queues")) >= 1);
-        given().get("/api/projections").then().body("[0].parkedQueues", equalTo(1))
+        viewer().get("/api/projections").then().body("[0].parkedQueues", equalTo(1))
                 .body("[0].lastError", containsString(a));
 
         // While parked, new events are kept (no gap filling from the store, which would re-run v4).
@@ -148,7 +151,7 @@ class ParkedQueueTest {
         assertEquals(3, version(a));
 
         // Resuming without a fix parks it again: one more attempt, the first failure time kept.
-        given().header("Authorization", ADMIN).post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(200)
+        admin().post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(200)
                 .body("queueId", equalTo(a)).body("outcome", equalTo("PARKED"))
                 .body("error", containsString("'P-1' who never checked in"));
         Map<String, Object> again = parkedEntry(a);
@@ -164,16 +167,16 @@ class ParkedQueueTest {
             statement.execute("INSERT INTO projection.patients SELECT * FROM public.\"saved-" + a + "\"");
             statement.execute("DROP TABLE public.\"saved-" + a + "\"");
         }
-        given().header("Authorization", ADMIN).post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(200)
+        admin().post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(200)
                 .body("outcome", equalTo("RESUMED")).body("applied", equalTo(4));
 
         assertEquals(7, version(a), "caught up with its store version");
         assertAppliedOnceInOrder(a, 7);
         assertEquals(0, parkedEventsOf(a));
-        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", a).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", a).then().statusCode(200)
                 .body("state", equalTo("AtCashier")); // moved by the parked event
         assertHealthy(a);
-        given().header("Authorization", ADMIN).post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(404)
+        admin().post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("QUEUE_NOT_PARKED"));
     }
 
@@ -224,28 +227,33 @@ class ParkedQueueTest {
             statement.execute("DROP TRIGGER test_simulated_bug ON projection.patients"); // the fix is deployed
         }
         lifecycle.restart(); // what a restart of the worker runs: resume every parked queue, then consume
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(200));
 
         assertEquals(3, version(c));
         assertAppliedOnceInOrder(c, 3);
         assertEquals(0, parkedEventsOf(c));
         assertHealthy(c);
-        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", c).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", c).then().statusCode(200)
                 .body("state", equalTo("WaitingForCashier"));
     }
 
     @Test
-    void parkedQueueEndpointsRequireTheAdminToken() {
+    void parkedQueueEndpointsRequireRoleAdmin() {
         given().get(PARKED_QUEUES).then().statusCode(401).contentType("application/problem+json")
-                .header("WWW-Authenticate", equalTo("Bearer")).body("code", equalTo("UNAUTHORIZED"));
-        given().header("Authorization", "Bearer wrong").post(PARKED_QUEUES + "/resume").then().statusCode(401);
+                .header("WWW-Authenticate", startsWith("Bearer")).body("code", equalTo("AUTHENTICATION_REQUIRED"));
+        given().header("Authorization", "Bearer wrong").post(PARKED_QUEUES + "/resume").then().statusCode(401)
+                .body("code", equalTo("INVALID_TOKEN"));
         given().post(PARKED_QUEUES + "/{q}/resume", "any").then().statusCode(401);
-        given().header("Authorization", ADMIN).get("/api/projections/no-such/parked-queues").then().statusCode(404)
+        viewer().get(PARKED_QUEUES).then().statusCode(403).contentType("application/problem+json")
+                .body("code", equalTo("ROLE_NOT_ALLOWED"));
+        viewer().post(PARKED_QUEUES + "/resume").then().statusCode(403);
+        viewer().post(PARKED_QUEUES + "/{q}/resume", "any").then().statusCode(403);
+        admin().get("/api/projections/no-such/parked-queues").then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("PROJECTION_NOT_FOUND"));
-        given().header("Authorization", ADMIN).post(PARKED_QUEUES + "/{q}/resume", "never-parked").then()
+        admin().post(PARKED_QUEUES + "/{q}/resume", "never-parked").then()
                 .statusCode(404).body("code", equalTo("QUEUE_NOT_PARKED"));
-        given().header("Authorization", ADMIN).get(PARKED_QUEUES).then().statusCode(200);
-        given().header("Authorization", ADMIN).post(PARKED_QUEUES + "/resume").then().statusCode(200);
+        admin().get(PARKED_QUEUES).then().statusCode(200);
+        admin().post(PARKED_QUEUES + "/resume").then().statusCode(200);
     }
 
     // --- helpers ---
@@ -284,7 +292,7 @@ class ParkedQueueTest {
 
     /** The queue's entry in the admin list, or null. */
     private static Map<String, Object> parkedEntry(String queueId) {
-        List<Map<String, Object>> list = given().header("Authorization", ADMIN).get(PARKED_QUEUES).then()
+        List<Map<String, Object>> list = admin().get(PARKED_QUEUES).then()
                 .statusCode(200).extract().jsonPath().getList("$");
         return list.stream().filter(entry -> queueId.equals(entry.get("queueId"))).findFirst().orElse(null);
     }
@@ -298,7 +306,7 @@ class ParkedQueueTest {
     }
 
     private static void assertDegradedListing(String queueId) {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'projection-parked-queues' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'projection-parked-queues' }.data.status", equalTo("DEGRADED"))
                 .body("checks.find { it.name == 'projection-parked-queues' }.data.parkedQueues", hasItem(queueId));
@@ -306,12 +314,12 @@ class ParkedQueueTest {
 
     private static void assertHealthy(String queueId) {
         assertEquals(null, parkedEntry(queueId));
-        given().get("/q/health/ready").then().statusCode(200)
+        management().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'projection-parked-queues' }.data.status", equalTo("OK"))
                 .body("checks.find { it.name == 'projection-parked-queues' }.data.parkedQueues", not(hasItem(queueId)));
         assertEquals(null, parkedGauge(queueId), "the queue's gauge is removed once resumed");
         assertEquals("0.0", metric("projection_parked_queues"));
-        given().get("/api/projections").then().body("[0].parkedQueues", equalTo(0));
+        viewer().get("/api/projections").then().body("[0].parkedQueues", equalTo(0));
     }
 
     /** Nothing of the stream waits in the broker or was dead-lettered: every message was acked. */
@@ -370,7 +378,7 @@ class ParkedQueueTest {
     }
 
     private static String metric(String series) {
-        for (String line : given().get("/q/metrics").asString().split("\n")) {
+        for (String line : management().get("/q/metrics").asString().split("\n")) {
             if (line.startsWith(series + " ")) {
                 return line.substring(line.lastIndexOf(' ') + 1);
             }

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.projection.Api.viewer;
 
 /**
  * Benchmark, not a test (no assertions on timings; excluded from the default surefire includes).
@@ -239,7 +239,7 @@ class ProjectionBenchmark {
         System.out.printf("BENCH lag at %d events/s (publish -> commit, consumer clock): count=%d p50=%d ms p95=%d ms"
                         + " p99=%d ms max=%d ms%n", rate, sorted.size(), percentile(sorted, 0.50),
                 percentile(sorted, 0.95), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
-        JsonPath lag = given().queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
+        JsonPath lag = viewer().queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
                 .get("/api/metrics/lag").then().statusCode(200).extract().jsonPath();
         System.out.printf("BENCH lag at %d events/s (occurred -> applied row, /api/metrics/lag): count=%d p50=%s ms"
                         + " p95=%s ms p99=%s ms max=%s ms%n", rate, lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),

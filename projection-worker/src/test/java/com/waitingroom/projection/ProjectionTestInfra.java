@@ -25,7 +25,6 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
     public static final String EXCHANGE = "projection-test.events";
     public static final String QUEUE = "projection-test.read-models";
     public static final String DEAD_LETTER_EXCHANGE = "projection-test.events.dlx";
-    public static final String ADMIN_TOKEN = "test-admin-token";
 
     /** Set by bench/projection-worker.sh: the measured pool talks to PostgreSQL without the proxy hop. */
     static final String DIRECT_DATABASE = "projection-test.direct-database";
@@ -75,7 +74,6 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
                 "projection.exchange", EXCHANGE,
                 "projection.queue", QUEUE,
                 "projection.dead-letter-exchange", DEAD_LETTER_EXCHANGE,
-                "projection.admin-token", ADMIN_TOKEN,
                 "projection.lag-threshold", "60s",
                 "projection.parked-retry-after", "1s",
                 "projection.rabbitmq.host", "127.0.0.1",

@@ -63,6 +63,8 @@ public final class TestEvents implements AutoCloseable {
         private final Map<String, Integer> visits = new HashMap<>();
         private long nextLineSequence = 1;
         private Instant clock;
+        private String actor = "test";
+        private String actorRole;
 
         public Stream(String queueId, Instant start) {
             this.queueId = queueId;
@@ -95,9 +97,17 @@ public final class TestEvents implements AutoCloseable {
             return add(new PatientAbsentAtConsultation(queueId, patientId, roomId, retry, nextLineSequence++));
         }
 
+        /** The events added from now on are caused by {@code actor} under {@code role} (null: none recorded). */
+        public Stream by(String actor, String role) {
+            this.actor = actor;
+            this.actorRole = role;
+            return this;
+        }
+
         public Stream add(DomainEvent event) {
             clock = clock.plusMillis(1);
-            events.add(CODEC.wrap(event, UUID.randomUUID(), events.size() + 1, clock, "corr-" + queueId, null, "test"));
+            events.add(CODEC.wrap(event, UUID.randomUUID(), events.size() + 1, clock, "corr-" + queueId, null, actor,
+                    actorRole));
             return this;
         }
 
@@ -143,15 +153,24 @@ public final class TestEvents implements AutoCloseable {
         channel.waitForConfirmsOrDie(10_000);
     }
 
-    /** Appends envelopes to public.events as api-service would. */
+    /** Appends envelopes to public.events as api-service would (actor_role included, event store V3). */
     public static void store(List<EventEnvelope> envelopes) throws Exception {
         try (java.sql.Connection c = LocalInfra.connect(ProjectionTestInfra.DATABASE);
-             PreparedStatement insert = c.prepareStatement(EventStoreRows.INSERT_EVENT)) {
+             PreparedStatement insert = c.prepareStatement(EventStoreRows.INSERT_EVENT);
+             PreparedStatement role = c.prepareStatement("UPDATE public.events SET actor_role = ? WHERE event_id = ?")) {
+            c.setAutoCommit(false);
             for (EventEnvelope e : envelopes) {
                 EventStoreRows.bind(insert, e);
                 insert.addBatch();
+                if (e.actorRole() != null) {
+                    role.setString(1, e.actorRole());
+                    role.setObject(2, e.eventId());
+                    role.addBatch();
+                }
             }
             insert.executeBatch();
+            role.executeBatch();
+            c.commit();
         }
     }
 

@@ -11,8 +11,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import static com.waitingroom.projection.Api.viewer;
 import static com.waitingroom.projection.WaitingRoomResourceTest.awaitVersion;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -47,25 +47,25 @@ class VisitOutcomesViewTest extends PublishingTest {
         events.publishAll(stream.events);
         awaitVersion(q, stream.events.size());
 
-        given().get("/api/waiting-rooms/{q}/monitor", q).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then().statusCode(200)
                 .body("left", equalTo(6)).body("completed", equalTo(0)).body("cancelled", equalTo(0))
                 .body("waitingTotal", equalTo(1)).body("waitingForCashier", equalTo(1))
                 .body("atCashier", equalTo(0)).body("paymentPending", equalTo(0))
                 .body("waitingForConsultation", equalTo(0)).body("withRoom", equalTo(0))
                 .body("utilization", equalTo(0.02f)) // 1 open visit of 50
                 .body("nextForCashier", equalTo("P-7")).body("nextForConsultation", nullValue());
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks.state", everyItem(equalTo("Idle")))
                 .body("cashierDesks.patientId", everyItem(nullValue()))
                 .body("rooms[0].state", equalTo("Idle")).body("rooms[0].patientId", nullValue());
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("cashierLine.patientId", contains("P-7"))
                 .body("consultationLine", hasSize(0)).body("paymentPending", hasSize(0));
-        given().get("/api/waiting-rooms/{q}/history", q).then()
+        viewer().get("/api/waiting-rooms/{q}/history", q).then()
                 .body("attentions.patientId", containsInAnyOrder("P-1", "P-2", "P-3", "P-4", "P-5", "P-6"))
                 .body("attentions.outcome", everyItem(equalTo("Left")))
                 .body("attentions.state", everyItem(equalTo("Left")));
-        given().get("/api/waiting-rooms/{q}/patients/P-6/trajectory", q).then()
+        viewer().get("/api/waiting-rooms/{q}/patients/P-6/trajectory", q).then()
                 .body("state", equalTo("Left"))
                 .body("visits[0].steps[-1].eventType", equalTo("PatientLeft"))
                 .body("visits[0].steps[-1].state", equalTo("Left"))
@@ -84,7 +84,7 @@ class VisitOutcomesViewTest extends PublishingTest {
         events.publishAll(stream.events);
         awaitVersion(q, stream.events.size());
 
-        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
                 .body("visit", equalTo(2)).body("state", equalTo("WaitingForCashier"))
                 .body("priority", equalTo("High"))
                 .body("visits.visit", contains(1, 2))
@@ -93,9 +93,9 @@ class VisitOutcomesViewTest extends PublishingTest {
                 .body("visits[0].steps.version", contains(2, 3, 4))
                 .body("visits[1].steps.eventType", contains("PatientCheckedIn"))
                 .body("visits[1].steps.version", contains(5));
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("cashierLine.patientId", contains("P-1", "P-2"));
-        given().get("/api/waiting-rooms/{q}/monitor", q).then()
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then()
                 .body("left", equalTo(0)).body("waitingForCashier", equalTo(2));
     }
 }

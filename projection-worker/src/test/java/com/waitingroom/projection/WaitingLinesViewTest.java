@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
+import static com.waitingroom.projection.Api.viewer;
 import static com.waitingroom.projection.WaitingRoomResourceTest.awaitVersion;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -51,11 +51,11 @@ class WaitingLinesViewTest extends PublishingTest {
                 .absentAtCashier("P-1", 1);
         publish(stream);
 
-        given().get("/api/waiting-rooms/{q}/queue", q).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then().statusCode(200)
                 .body("cashierLine.patientId", contains("P-2", "P-3", "P-1", "P-4"))
                 .body("cashierLine.position", contains(1, 2, 3, 4));
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then().body("nextForCashier.patientId", equalTo("P-2"));
-        given().get("/api/waiting-rooms/{q}/monitor", q).then().body("nextForCashier", equalTo("P-2"));
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then().body("nextForCashier.patientId", equalTo("P-2"));
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then().body("nextForCashier", equalTo("P-2"));
 
         // The consultation line requeues the same way.
         stream.add(new ConsultingRoomActivated(q, "R-1"))
@@ -64,10 +64,10 @@ class WaitingLinesViewTest extends PublishingTest {
                 .add(new PatientClaimedForAttention(q, "P-2", "R-1")).add(new PatientCalled(q, "P-2", "R-1"))
                 .absentAtConsultation("P-2", "R-1", 1);
         publish(stream);
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("consultationLine.patientId", contains("P-3", "P-2"))
                 .body("consultationLine.position", contains(1, 2));
-        given().get("/api/waiting-rooms/{q}/monitor", q).then().body("nextForConsultation", equalTo("P-3"));
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then().body("nextForConsultation", equalTo("P-3"));
     }
 
     @Test
@@ -82,12 +82,12 @@ class WaitingLinesViewTest extends PublishingTest {
         publish(stream);
 
         // Check-in order would say P-1 before P-2; the aggregate serves in validation order.
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("consultationLine.patientId", contains("P-3", "P-2", "P-1"))
                 .body("consultationLine.state", contains("WaitingForConsultation", "WaitingForConsultation",
                         "WaitingForConsultation"))
                 .body("cashierLine", hasSize(0));
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("nextForConsultation.patientId", equalTo("P-3")).body("nextForCashier", nullValue());
     }
 
@@ -107,7 +107,7 @@ class WaitingLinesViewTest extends PublishingTest {
                 .add(legacyCheckIn(q, "P-5")); // 7
         publish(stream);
 
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("cashierLine.patientId", contains("P-3", "P-1", "P-4", "P-5"))
                 .body("consultationLine.patientId", contains("P-2"));
     }
@@ -128,14 +128,14 @@ class WaitingLinesViewTest extends PublishingTest {
                 .checkIn("P-3", "Carla", Priority.MEDIUM);
         publish(stream); // every event applied: nothing froze on the desk-less call
 
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then().statusCode(200)
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then().statusCode(200)
                 .body("cashierDesks.stationId", contains("main"))
                 .body("cashierDesks[0].state", equalTo("Calling"))
                 .body("cashierDesks[0].patientId", equalTo("P-2"))
                 .body("nextForCashier.patientId", equalTo("P-3"));
-        given().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then()
+        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then()
                 .body("visits[0].steps[1].deskId", equalTo("main"));
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("consultationLine.patientId", contains("P-1")).body("cashierLine.patientId", contains("P-3"));
     }
 
@@ -149,18 +149,18 @@ class WaitingLinesViewTest extends PublishingTest {
                 .add(new PatientCalledAtCashier(q, "P-2", "D-2"));
         publish(stream);
 
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks.stationId", contains("D-1", "D-2"))
                 .body("cashierDesks.state", contains("Calling", "Calling"))
                 .body("cashierDesks.patientId", contains("P-1", "P-2"))
                 .body("cashierDesks.patientName", contains("Ana", "Bruno"))
                 .body("nextForCashier.patientId", equalTo("P-3"));
-        given().get("/api/waiting-rooms/{q}/monitor", q).then()
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then()
                 .body("atCashier", equalTo(2)).body("waitingForCashier", equalTo(2));
 
         stream.paymentValidated("P-1", "PAY-1").add(new PatientCalledAtCashier(q, "P-3", "D-1"));
         publish(stream);
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks.patientId", contains("P-3", "P-2"))
                 .body("nextForCashier.patientId", equalTo("P-4"));
     }
@@ -174,15 +174,15 @@ class WaitingLinesViewTest extends PublishingTest {
                 .add(new PatientPaymentPending(q, "P-1", "card declined", 1));
         publish(stream);
 
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks[0].state", equalTo("Idle")).body("cashierDesks[0].patientId", nullValue())
                 .body("nextForCashier.patientId", equalTo("P-2"));
-        given().get("/api/waiting-rooms/{q}/queue", q).then()
+        viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("paymentPending.patientId", contains("P-1"))
                 .body("paymentPending[0].state", equalTo("PaymentPending"))
                 .body("paymentPending[0].position", equalTo(1))
                 .body("cashierLine.patientId", contains("P-2"));
-        given().get("/api/waiting-rooms/{q}/monitor", q).then()
+        viewer().get("/api/waiting-rooms/{q}/monitor", q).then()
                 .body("paymentPending", equalTo(1)).body("waitingForCashier", equalTo(1))
                 .body("atCashier", equalTo(0)).body("waitingTotal", equalTo(2))
                 .body("waitingByPriority.Urgent", equalTo(1)).body("nextForCashier", equalTo("P-2"));
@@ -190,7 +190,7 @@ class WaitingLinesViewTest extends PublishingTest {
         // The desk calls the next patient while P-1's payment is still pending; P-1 is validated later.
         stream.add(new PatientCalledAtCashier(q, "P-2", "D-1")).paymentValidated("P-1", "PAY-1");
         publish(stream);
-        given().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks[0].patientId", equalTo("P-2"))
                 .body("nextForConsultation.patientId", equalTo("P-1"));
     }

@@ -2,7 +2,9 @@ package com.waitingroom.projection.api;
 
 import com.waitingroom.kernel.EventTypeRegistry;
 import com.waitingroom.projection.store.ProjectionStatusQueries;
+import com.waitingroom.security.Roles;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,11 +23,16 @@ import java.time.format.DateTimeParseException;
 
 /**
  * End-to-end lag statistics from the applied_events sample table (kept for projection.lag-retention).
- * Lag = applied-at minus the event's occurred-at, in milliseconds.
+ * Lag = applied-at minus the event's occurred-at, in milliseconds. Read roles as the views.
  */
 @Path("/api/metrics/lag")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "projections")
+@RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
+@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
+@APIResponse(responseCode = "403", description = "None of the token's roles may read the lag statistics",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class LagResource {
 
     static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);

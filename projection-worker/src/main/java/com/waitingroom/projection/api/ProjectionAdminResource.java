@@ -9,10 +9,11 @@ import com.waitingroom.projection.store.LiveProjection.ResumeOutcome;
 import com.waitingroom.projection.store.ParkedQueue;
 import com.waitingroom.projection.store.ProjectionRebuilder;
 import com.waitingroom.projection.store.ProjectionStatusQueries;
+import com.waitingroom.security.Roles;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,17 +27,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Projection status, rebuild, and the queues parked after a projector failure (list, resume). */
+/**
+ * Projection status, rebuild, and the queues parked after a projector failure (list, resume). The
+ * status is read like the views (viewer, staff roles, admin); everything else is role admin only.
+ */
 @Path("/api/projections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "projections")
+@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
+@APIResponse(responseCode = "403", description = "None of the token's roles may perform this operation",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class ProjectionAdminResource {
 
     @Inject
@@ -45,8 +51,6 @@ public class ProjectionAdminResource {
     ProjectionRebuilder rebuilder;
     @Inject
     ProjectionMetrics metrics;
-    @Inject
-    ProjectionConfig config;
     @Inject
     LiveProjection projection;
     @Inject
@@ -81,6 +85,7 @@ public class ProjectionAdminResource {
     }
 
     @GET
+    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Projections with position (events applied), backlog vs the event store, lag, status, last error")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectionStatus[].class)))
     public List<ProjectionStatus> list() throws Exception {
@@ -102,18 +107,13 @@ public class ProjectionAdminResource {
 
     @POST
     @Path("/{name}/rebuild")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Rebuild a projection from the event store into shadow tables and swap them in (admin)")
     @APIResponse(responseCode = "202", description = "Rebuild started; follow GET /api/projections")
-    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "409", description = "A rebuild is already running",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Response rebuild(@PathParam("name") String name,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws Exception {
-        if (!authorized(authorization)) {
-            return unauthorized();
-        }
+    public Response rebuild(@PathParam("name") String name) throws Exception {
         requireKnown(name);
         boolean started;
         try {
@@ -129,16 +129,11 @@ public class ProjectionAdminResource {
 
     @GET
     @Path("/{name}/parked-queues")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Queues parked after a projector failure: the failing event, error, first failure (admin)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ParkedQueueView[].class)))
-    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Response parkedQueues(@PathParam("name") String name,
-                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
-        if (!authorized(authorization)) {
-            return unauthorized();
-        }
+    public Response parkedQueues(@PathParam("name") String name) throws SQLException {
         requireKnown(name);
         try {
             return Response.ok(projection.parkedQueues().stream().map(ParkedQueueView::of).toList()).build();
@@ -150,18 +145,14 @@ public class ProjectionAdminResource {
 
     @POST
     @Path("/{name}/parked-queues/{queueId}/resume")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Resume a parked queue: apply its parked events in order; parked again if it fails (admin)")
     @APIResponse(responseCode = "200", description = "outcome RESUMED, or PARKED with the new error",
             content = @Content(schema = @Schema(implementation = ResumeResult.class)))
-    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "Unknown projection, or the queue is not parked",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Response resume(@PathParam("name") String name, @PathParam("queueId") String queueId,
-                           @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
-        if (!authorized(authorization)) {
-            return unauthorized();
-        }
+    public Response resume(@PathParam("name") String name, @PathParam("queueId") String queueId)
+            throws SQLException {
         requireKnown(name);
         try {
             ResumeOutcome outcome = resumer.resume(queueId).orElseThrow(() -> ProblemException.notFound(
@@ -175,16 +166,11 @@ public class ProjectionAdminResource {
 
     @POST
     @Path("/{name}/parked-queues/resume")
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Resume every parked queue (admin); what happened to each")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ResumeResult[].class)))
-    @APIResponse(responseCode = "401", description = "Missing or wrong bearer token",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Response resumeAll(@PathParam("name") String name,
-                              @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) throws SQLException {
-        if (!authorized(authorization)) {
-            return unauthorized();
-        }
+    public Response resumeAll(@PathParam("name") String name) throws SQLException {
         requireKnown(name);
         try {
             return Response.ok(resumer.resumeAll().stream().map(ResumeResult::of).toList()).build();
@@ -206,20 +192,5 @@ public class ProjectionAdminResource {
         if (!(e instanceof ProblemException) && Failures.isTransient(e)) {
             throw new ProblemException(503, "DATABASE_UNAVAILABLE", "the database is unavailable: try again later");
         }
-    }
-
-    private static Response unauthorized() {
-        return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .entity(new ProblemException(401, "UNAUTHORIZED", "a valid admin bearer token is required")
-                        .toProblem()).build();
-    }
-
-    private boolean authorized(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        byte[] expected = config.adminToken().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected); // constant time
     }
 }

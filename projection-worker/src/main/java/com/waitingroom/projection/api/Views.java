@@ -55,19 +55,28 @@ public final class Views {
                            WaitingPatient nextForCashier, WaitingPatient nextForConsultation) {
     }
 
+    /**
+     * A finished visit; {@code actor}/{@code actorRole} are who finished it (the token subject and role
+     * of the visit's last event), null for events recorded before access control or without an actor.
+     */
     @RegisterForReflection
     public record FinishedAttention(String patientId, String patientName, String priority, String state,
                                     String outcome, String roomId, String notes, Instant checkedInAt,
-                                    Instant finishedAt) {
+                                    Instant finishedAt, String actor, String actorRole) {
     }
 
     @RegisterForReflection
     public record History(String queueId, long version, List<FinishedAttention> attentions) {
     }
 
+    /**
+     * One step of a trajectory; {@code actor} is who caused it (the subject of the bearer token the
+     * command came with) and {@code actorRole} the role under which it was allowed; null for events
+     * recorded before access control (actorRole) or without an actor.
+     */
     @RegisterForReflection
     public record Step(long version, String eventType, Instant occurredAt, String state, String roomId,
-                       String deskId, String detail) {
+                       String deskId, String detail, String actor, String actorRole) {
     }
 
     /** The steps of one visit of a patient, in event order. */

@@ -2,6 +2,8 @@ package com.waitingroom.projection.api;
 
 import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.store.ReadModelQueries;
+import com.waitingroom.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -29,10 +31,18 @@ import java.util.function.ToLongFunction;
  * applied version (time-derived fields such as waitSeconds are computed per response, hence weak)
  * and Cache-Control: no-cache, so displays poll with If-None-Match and mostly get 304. "Now" is the
  * injected {@link Clock} (tests fix it).
+ *
+ * <p>Every view needs a bearer token with role viewer, or a staff role (receptionist, cashier, doctor:
+ * staff read what they act on), or admin.
  */
 @Path("/api/waiting-rooms/{queueId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "waiting-room read models")
+@RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
+@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
+@APIResponse(responseCode = "403", description = "None of the token's roles may read this view",
+        content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class WaitingRoomResource {
 
     @Inject

@@ -44,9 +44,6 @@ public interface ProjectionConfig {
     @WithName("parked-retry-after")
     Duration parkedRetryAfter();
 
-    @WithName("admin-token")
-    String adminToken();
-
     @WithName("history-limit-max")
     int historyLimitMax();
 

@@ -245,6 +245,7 @@ public final class ReadModelProjector {
 
     private static void step(ReadModelState state, EventEnvelope envelope, PatientRecord patient, String detail) {
         state.steps.add(new TrajectoryStep(patient.queueId, envelope.version(), patient.patientId, patient.visit,
-                envelope.eventType(), envelope.occurredAt(), patient.state, patient.roomId, patient.deskId, detail));
+                envelope.eventType(), envelope.occurredAt(), patient.state, patient.roomId, patient.deskId, detail,
+                envelope.actor(), envelope.actorRole()));
     }
 }

@@ -92,12 +92,20 @@ public class ReadModelQueries {
         });
     }
 
-    /** The last {@code limit} finished visits (completed, cancelled, left), most recent first. */
+    /**
+     * The last {@code limit} finished visits (completed, cancelled, left), most recent first, each with
+     * the actor of the visit's last step: the event that finished it.
+     */
     public List<Views.FinishedAttention> history(String queueId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT patient_id, patient_name, priority, state, outcome, room_id,"
-                     + " notes, checked_in_at, finished_at FROM " + LIVE_SCHEMA + ".patients"
-                     + " WHERE queue_id = ? AND finished_at IS NOT NULL ORDER BY finished_at DESC, patient_id LIMIT ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT p.patient_id, p.patient_name, p.priority, p.state,"
+                     + " p.outcome, p.room_id, p.notes, p.checked_in_at, p.finished_at, last.actor, last.actor_role"
+                     + " FROM (SELECT * FROM " + LIVE_SCHEMA + ".patients WHERE queue_id = ? AND finished_at IS NOT NULL"
+                     + " ORDER BY finished_at DESC, patient_id LIMIT ?) AS p"
+                     + " LEFT JOIN LATERAL (SELECT actor, actor_role FROM " + LIVE_SCHEMA + ".patient_steps st"
+                     + " WHERE st.queue_id = p.queue_id AND st.patient_id = p.patient_id AND st.visit = p.visit"
+                     + " ORDER BY st.version DESC LIMIT 1) AS last ON true"
+                     + " ORDER BY p.finished_at DESC, p.patient_id")) {
             s.setString(1, queueId);
             s.setInt(2, limit);
             List<Views.FinishedAttention> result = new ArrayList<>();
@@ -105,7 +113,7 @@ public class ReadModelQueries {
                 while (rs.next()) {
                     result.add(new Views.FinishedAttention(rs.getString(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), instant(rs, 8),
-                            instant(rs, 9)));
+                            instant(rs, 9), rs.getString(10), rs.getString(11)));
                 }
             }
             return result;
@@ -139,7 +147,7 @@ public class ReadModelQueries {
             }
             Map<Integer, List<Views.Step>> byVisit = new TreeMap<>();
             try (PreparedStatement s = c.prepareStatement("SELECT visit, version, event_type, occurred_at, state,"
-                    + " room_id, desk_id, detail FROM " + LIVE_SCHEMA + ".patient_steps"
+                    + " room_id, desk_id, detail, actor, actor_role FROM " + LIVE_SCHEMA + ".patient_steps"
                     + " WHERE queue_id = ? AND patient_id = ? ORDER BY version")) {
                 s.setString(1, queueId);
                 s.setString(2, patientId);
@@ -147,7 +155,7 @@ public class ReadModelQueries {
                     while (rs.next()) {
                         byVisit.computeIfAbsent(rs.getInt(1), v -> new ArrayList<>()).add(new Views.Step(
                                 rs.getLong(2), rs.getString(3), instant(rs, 4), rs.getString(5), rs.getString(6),
-                                rs.getString(7), rs.getString(8)));
+                                rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
                     }
                 }
             }

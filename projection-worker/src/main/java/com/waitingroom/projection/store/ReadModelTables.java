@@ -215,9 +215,9 @@ final class ReadModelTables {
                 .append(stationsUpsert(schema, "rooms", "room_id"))
                 .append(stationsUpsert(schema, "cashier_desks", "desk_id"))
                 .append(" INSERT INTO ").append(schema).append(".patient_steps (queue_id, version, patient_id, visit,")
-                .append(" event_type, occurred_at, state, room_id, desk_id, detail) SELECT * FROM unnest(?::text[],")
-                .append(" ?::bigint[], ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],")
-                .append(" ?::text[])")
+                .append(" event_type, occurred_at, state, room_id, desk_id, detail, actor, actor_role)")
+                .append(" SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::int[], ?::text[],")
+                .append(" ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")
                 .append(" ON CONFLICT (queue_id, version) DO NOTHING;")
                 .toString();
     }
@@ -248,7 +248,8 @@ final class ReadModelTables {
                 .texts(steps, TrajectoryStep::eventType)
                 .instants(steps, TrajectoryStep::occurredAt).texts(steps, s -> s.state().name())
                 .texts(steps, TrajectoryStep::roomId).texts(steps, TrajectoryStep::deskId)
-                .texts(steps, TrajectoryStep::detail);
+                .texts(steps, TrajectoryStep::detail).texts(steps, TrajectoryStep::actor)
+                .texts(steps, TrajectoryStep::actorRole);
     }
 
     private static <T> List<T> dirty(Collection<T> rows, Predicate<T> isDirty) {

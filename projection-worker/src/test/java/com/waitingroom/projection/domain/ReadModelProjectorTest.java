@@ -41,9 +41,13 @@ class ReadModelProjectorTest {
     private final Instant start = Instant.parse("2026-01-01T08:00:00Z");
 
     private void apply(DomainEvent event) {
+        apply(event, "test", null);
+    }
+
+    private void apply(DomainEvent event, String actor, String actorRole) {
         version++;
         EventEnvelope envelope = EventCodec.standard().wrap(event, UUID.randomUUID(), version,
-                start.plusSeconds(version * 60), null, null, "test");
+                start.plusSeconds(version * 60), null, null, actor, actorRole);
         projector.apply(state, envelope, event);
     }
 
@@ -267,5 +271,18 @@ class ReadModelProjectorTest {
         checkIn("P-1", Priority.LOW, null, 7); // schema 2 carries the visit
         assertEquals(7, patient("P-1").visit);
         assertEquals(List.of(1, 1, 1, 2, 2, 7), state.steps.stream().map(TrajectoryStep::visit).toList());
+    }
+
+    @Test
+    void eachStepCarriesTheActorAndRoleOfItsEvent() {
+        apply(new WaitingQueueCreated(Q, "Main", 10), "admin-1", "admin");
+        apply(new PatientCheckedIn(Q, "P-1", "Ana", Priority.HIGH, Priority.HIGH, "General", null, 70, false, 1,
+                1L, 1), "reception-7", "receptionist");
+        apply(new PatientCalledAtCashier(Q, "P-1", "D-1"), "cashier-2", "cashier");
+        apply(new PatientLeft(Q, "P-1", "back later"), "legacy-header", null); // recorded before access control
+        assertEquals(List.of("reception-7", "cashier-2", "legacy-header"),
+                state.steps.stream().map(TrajectoryStep::actor).toList());
+        assertEquals(java.util.Arrays.asList("receptionist", "cashier", null),
+                state.steps.stream().map(TrajectoryStep::actorRole).toList());
     }
 }
