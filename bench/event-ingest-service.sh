@@ -8,7 +8,11 @@
 # Targets: single-event >= 20,000 events/s, batches of 500 >= 200,000 events/s, 0 missing.
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
-#      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+#      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083),
+#      BENCH_MANAGEMENT_PORT (19083; health and metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+# Access control: the service trusts a throw-away issuer whose key pair is made in the temp dir
+# (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there, i.e. openssl); every request carries a
+# log-writer token of it, so the figures include the token verification each real request pays.
 set -euo pipefail
 ulimit -n 65536 2>/dev/null || true
 
@@ -17,6 +21,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODULE="$ROOT/event-ingest-service"
 JAR="${SERVICE_JAR:-$MODULE/target/quarkus-app/quarkus-run.jar}"
 PORT="${BENCH_PORT:-18083}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-19083}"
 export PG_HOST="${PG_HOST:-127.0.0.1}" PG_PORT="${PG_PORT:-5432}" PG_USER="${PG_USER:-waitingroom}" \
        PG_PASSWORD="${PG_PASSWORD:-waitingroom}" PG_DB="${PG_DB:-eventingest_bench}"
 PG_ADMIN_USER="${PG_ADMIN_USER:-postgres}"
@@ -36,6 +41,13 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+# A throw-away issuer for this run (sets AUTH_ISSUER, AUTH_JWKS_URL=file:$WORK/issuer/issuer/public.pem,
+# AUTH_AUDIENCE) and a log-writer token of it, valid for the whole run.
+issuer_env=$(WAITING_ROOM_STATE="$WORK/issuer" bash "$ROOT/deploy/local/local-issuer.sh" 2>/dev/null) \
+  || { echo "could not create the bench's issuer key pair (deploy/local/local-issuer.sh, needs openssl)" >&2; exit 1; }
+eval "$issuer_env"
+TOKEN=$(WAITING_ROOM_STATE="$WORK/issuer" bash "$ROOT/deploy/local/token.sh" log-writer bench-shipper 7200)
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)..."
@@ -62,10 +74,14 @@ cpu_ticks() {
        "pg_ticks=$(proc_ticks $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"))"
 }
 
-echo "starting the service on 127.0.0.1:$PORT (database $PG_DB)..."
-HTTP_PORT="$PORT" java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
+echo "starting the service on 127.0.0.1:$PORT, management on $MANAGEMENT_PORT (database $PG_DB)..."
+HTTP_PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" AUTH_ISSUER="$AUTH_ISSUER" AUTH_JWKS_URL="$AUTH_JWKS_URL" \
+  AUTH_AUDIENCE="$AUTH_AUDIENCE" java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
-wait_ready "http://127.0.0.1:$PORT/q/health/ready" "$SERVICE_PID" "$WORK/service.log"
+wait_ready "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" "$SERVICE_PID" "$WORK/service.log"
+# the token is accepted (a refused token would make every phase count only non-201s)
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/events/summary")
+[[ $status == 403 ]] || { echo "the bench token was not verified as expected (GET /events/summary gave $status, expected 403 for log-writer)" >&2; tail -20 "$WORK/service.log"; exit 1; }
 
 NOW="$(date -u +%Y-%m-%dT%H:%M:%S.000Z)"
 SINGLE_SERVICE="bench-single-$RUN_ID"
@@ -100,7 +116,7 @@ field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 run_wrk() { # name connections body
   local name=$1 connections=$2 body=$3
   { cat "$WORK/count.lua"
-    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [=[%s]=]\n' "$body"
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\nwrk.body = [=[%s]=]\n' "$TOKEN" "$body"
   } > "$WORK/$name.lua"
   local before after
   before=$(cpu_ticks)
@@ -113,13 +129,14 @@ run_wrk() { # name connections body
 }
 
 echo "warm-up (5 s)..."
-wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.body=[=[%s]=]\n' \
-  "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
+wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.headers["Authorization"]="Bearer %s"\nwrk.body=[=[%s]=]\n' \
+  "$TOKEN" "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
 
-# The most requests/s this JVM can answer at all here: a GET no handler serves (404 from the router).
+# The most requests/s this JVM can answer at all here: a GET no handler serves (404 from the router,
+# after the token verification every request pays).
 echo "HTTP ceiling phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
-ceiling=$(wrk -t"$WRK_THREADS" -c"$SINGLE_CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/bench-ceiling" \
-  | awk '/^Requests\/sec/ {print $2}')
+ceiling=$(wrk -t"$WRK_THREADS" -c"$SINGLE_CONNECTIONS" -d"${DURATION}s" -H "Authorization: Bearer $TOKEN" \
+  "http://127.0.0.1:$PORT/bench-ceiling" | awk '/^Requests\/sec/ {print $2}')
 
 echo "single-event phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
 single=$(run_wrk single "$SINGLE_CONNECTIONS" "$single_body")
@@ -127,7 +144,7 @@ echo "batch phase (500 events/request): $BATCH_CONNECTIONS connections, ${DURATI
 batch=$(run_wrk batch "$BATCH_CONNECTIONS" "$batch_body")
 
 # Group-commit shape from the service's own metrics (mean rows per commit and mean commit time).
-metrics=$(curl -fs "http://127.0.0.1:$PORT/q/metrics" || true)
+metrics=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" || true)
 flush_stats=$(awk '/^ingest_batch_size_sum/ {bs=$2} /^ingest_batch_size_count/ {bc=$2}
   /^ingest_flush_latency_seconds_sum/ {ls=$2} /^ingest_flush_latency_seconds_count/ {lc=$2}
   END { if (bc > 0) printf "%d commits, mean %.0f events per commit, mean commit %.1f ms", bc, bs/bc, 1000*ls/lc }' <<<"$metrics")
@@ -164,7 +181,7 @@ awk -v a="$single_acked" -v s="$single_secs" -v p50="$(field "$single" p50_ms)" 
 awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="$(field "$batch" p50_ms)" \
     -v p99="$(field "$batch" p99_ms)" -v o="$(field "$batch" other)" \
   'BEGIN { printf "batch (500)  : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, r/s, p50, p99, o }'
-echo "HTTP ceiling : $(printf '%9.0f' "$ceiling") requests/s (GET answered 404 by the router, no handler work)"
+echo "HTTP ceiling : $(printf '%9.0f' "$ceiling") requests/s (GET answered 404 by the router after the token check, no handler work)"
 per_event_cpu() { # result acknowledged-events
   awk -v j="$(field "$1" jvm_ticks)" -v p="$(field "$1" pg_ticks)" -v e="$2" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { if (e > 0) printf "JVM %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'

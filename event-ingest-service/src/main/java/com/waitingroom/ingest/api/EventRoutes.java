@@ -2,6 +2,7 @@ package com.waitingroom.ingest.api;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -32,7 +34,10 @@ import com.waitingroom.ingest.store.EventQueryRepository.StoredEvent;
 import com.waitingroom.ingest.store.EventWriter;
 import com.waitingroom.ingest.store.IngestRejectedException;
 import com.waitingroom.ingest.store.StoreRejectedEventException;
+import com.waitingroom.security.AuthProblemHandler;
+import com.waitingroom.security.AuthProblems;
 
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -135,12 +140,11 @@ public class EventRoutes {
 
     private void accept(RoutingContext ctx, EventParser.Parsed parsed) {
         List<IngestEvent> events = parsed.events();
-        long rateLimitWait = rateLimiter.tryAcquire(ctx.request().remoteAddress().hostAddress(), events.size());
-        if (rateLimitWait > 0) {
+        ClientRateLimiter.Refusal refused = rateLimiter.tryAcquire(ctx.request().remoteAddress().hostAddress(),
+                rateLimiter.limitsSubjects() ? subject(ctx) : null, events.size());
+        if (refused != null) {
             writer.countRejected("rate_limited", events.size());
-            Problems.send(ctx, 429, "RATE_LIMITED", "Too many events",
-                    "This client exceeded " + config.rateLimit().eventsPerSecond() + " events per second",
-                    List.of(), List.of(), null, rateLimitWait);
+            Problems.rateLimited(ctx, refused);
             return;
         }
         EventWriter.PendingWrite write;
@@ -198,6 +202,21 @@ public class EventRoutes {
         } else {
             ctx.fail(error);
         }
+    }
+
+    /**
+     * The caller's identity: the token's {@code sub}. Proactive authentication has run before any route
+     * handler, and the path permissions let only authenticated callers reach this one.
+     */
+    static String subject(RoutingContext ctx) {
+        if (ctx.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
+            Principal principal = user.getSecurityIdentity().getPrincipal();
+            if (principal instanceof JsonWebToken token && token.getSubject() != null) {
+                return token.getSubject();
+            }
+            return principal.getName();
+        }
+        return null;
     }
 
     private static List<String> ids(List<IngestEvent> events) {
@@ -380,6 +399,15 @@ public class EventRoutes {
     }
 
     private void failure(RoutingContext ctx) {
+        // Security failures are service-security's (its failure handler comes first, on the first route);
+        // should one still get here, it keeps its 401/403 answer rather than becoming a 400 or 500.
+        AuthProblems.Answer auth = AuthProblemHandler.answerFor(ctx);
+        if (auth != null) {
+            if (!ctx.response().ended()) {
+                AuthProblemHandler.write(ctx, auth);
+            }
+            return;
+        }
         int status = ctx.statusCode();
         if (status == 413) {
             writer.countRejected("too_large", 1);

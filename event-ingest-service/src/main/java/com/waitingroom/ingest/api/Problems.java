@@ -26,6 +26,18 @@ final class Problems {
 
     static void send(RoutingContext ctx, int status, String code, String title, String detail,
             List<FieldError> errors, List<Integer> failedItems, List<String> eventIds, long retryAfterSeconds) {
+        send(ctx, status, code, title, detail, errors, failedItems, eventIds, retryAfterSeconds, null, null);
+    }
+
+    /** 429 RATE_LIMITED naming the limit that refused the request ({@code limit}: client-address or subject). */
+    static void rateLimited(RoutingContext ctx, ClientRateLimiter.Refusal refusal) {
+        send(ctx, 429, "RATE_LIMITED", "Too many events", refusal.detail(), List.of(), List.of(), null,
+                refusal.retryAfterSeconds(), "limit", refusal.limit().key);
+    }
+
+    private static void send(RoutingContext ctx, int status, String code, String title, String detail,
+            List<FieldError> errors, List<Integer> failedItems, List<String> eventIds, long retryAfterSeconds,
+            String extensionName, String extensionValue) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
@@ -40,6 +52,9 @@ final class Problems {
             String correlationId = CorrelationIds.of(ctx);
             if (correlationId != null) {
                 json.writeStringField("correlationId", correlationId);
+            }
+            if (extensionName != null) {
+                json.writeStringField(extensionName, extensionValue);
             }
             if (!errors.isEmpty()) {
                 json.writeArrayFieldStart("errors");

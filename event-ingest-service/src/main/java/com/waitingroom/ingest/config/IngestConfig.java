@@ -107,13 +107,24 @@ public interface IngestConfig {
     }
 
     interface RateLimit {
-        /** Events per second per client address; 0 disables the limiter. */
+        /** Events per second per client address; 0 disables this limit. */
         @WithDefault("0")
         int eventsPerSecond();
 
-        /** Bucket size (burst); defaults to one second of events when 0. */
+        /** Bucket size (burst) of the per-address limit; defaults to one second of events when 0. */
         @WithDefault("0")
         int burst();
+
+        /**
+         * Events per second per client identity (the token's {@code sub}), whatever address it sends
+         * from; 0 disables this limit. Applies besides the per-address one.
+         */
+        @WithDefault("0")
+        int eventsPerSecondPerSubject();
+
+        /** Bucket size (burst) of the per-subject limit; defaults to one second of events when 0. */
+        @WithDefault("0")
+        int burstPerSubject();
     }
 
     interface Shutdown {

@@ -1,6 +1,7 @@
 package com.waitingroom.ingest.api;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.ingest.auth.Tokens.asWriter;
+import static com.waitingroom.ingest.auth.Tokens.management;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -45,16 +46,17 @@ class BackpressureTest {
     void fullQueueAndRateLimitAnswer429WithRetryAfter() {
         String service = "backpressure-" + UUID.randomUUID().toString().substring(0, 8);
         // more events than the queue can ever hold at once
-        given().contentType("application/json").body(batch(service, 21)).post("/events")
+        asWriter().contentType("application/json").body(batch(service, 21)).post("/events")
                 .then().statusCode(429).contentType("application/problem+json")
                 .body("code", equalTo("QUEUE_FULL")).header("Retry-After", notNullValue());
         // what remains of the 30-event burst
-        given().contentType("application/json").body(batch(service, 9)).post("/events").then().statusCode(201);
-        given().contentType("application/json").body(batch(service, 5)).post("/events")
+        asWriter().contentType("application/json").body(batch(service, 9)).post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body(batch(service, 5)).post("/events")
                 .then().statusCode(429).contentType("application/problem+json")
-                .body("code", equalTo("RATE_LIMITED")).header("Retry-After", notNullValue());
+                .body("code", equalTo("RATE_LIMITED")).body("limit", equalTo("client-address"))
+                .header("Retry-After", notNullValue());
         org.junit.jupiter.api.Assertions.assertEquals(9, TestDb.countForService(service));
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = management().get("/q/metrics").asString();
         org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("ingest_events_rejected_total{reason=\"queue_full\""));
         org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("ingest_events_rejected_total{reason=\"rate_limited\""));
     }

@@ -1,6 +1,8 @@
 package com.waitingroom.ingest.api;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.ingest.auth.Tokens.asReader;
+import static com.waitingroom.ingest.auth.Tokens.asWriter;
+import static com.waitingroom.ingest.auth.Tokens.management;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -55,7 +57,7 @@ public class EventResourceTest {
     void storesOneEventExactlyAsSentAfterAcknowledging() {
         String service = uniqueService("triage");
         Instant timestamp = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
-        String eventId = given().contentType("application/json")
+        String eventId = asWriter().contentType("application/json")
                 .body(event(null, timestamp, service, "patient called", "{\"room\":\"B2\",\"priority\":3}"))
                 .post("/events")
                 .then().statusCode(201).contentType("application/json")
@@ -74,7 +76,7 @@ public class EventResourceTest {
     void acceptsEpochMillisTimestamps() {
         String service = uniqueService("epoch");
         long millis = Instant.now().minus(1, ChronoUnit.HOURS).toEpochMilli();
-        given().contentType("application/json")
+        asWriter().contentType("application/json")
                 .body("{\"timestamp\":" + millis + ",\"service\":\"" + service + "\",\"message\":\"m\"}")
                 .post("/events").then().statusCode(201);
         assertEquals(millis, TestDb.queryLong("SELECT floor(extract(epoch FROM ts) * 1000)::bigint FROM ingest_events WHERE service = ?", service));
@@ -88,7 +90,7 @@ public class EventResourceTest {
         for (int i = 0; i < 50; i++) {
             items.add(event(null, now.minusMillis(i), service, "m" + i, null));
         }
-        List<String> ids = given().contentType("application/json").body("[" + String.join(",", items) + "]")
+        List<String> ids = asWriter().contentType("application/json").body("[" + String.join(",", items) + "]")
                 .post("/events").then().statusCode(201).body("accepted", equalTo(50)).body("eventIds", hasSize(50))
                 .extract().path("eventIds");
         assertEquals(50, new HashSet<>(ids).size());
@@ -102,7 +104,7 @@ public class EventResourceTest {
         Instant now = Instant.now();
         String body = event("nd-1-" + service, now, service, "one", null) + "\n"
                 + event("nd-2-" + service, now, service, "two", "{\"a\":[1,2,{\"b\":null}]}") + "\n";
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).post("/events")
+        asWriter().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).post("/events")
                 .then().statusCode(201).body("eventIds", containsInAnyOrder("nd-1-" + service, "nd-2-" + service));
         assertEquals(2, TestDb.countForService(service));
     }
@@ -112,17 +114,17 @@ public class EventResourceTest {
         String service = uniqueService("retry");
         String body = event("retry-" + service, Instant.now(), service, "once", null);
         for (int attempt = 0; attempt < 3; attempt++) {
-            given().contentType("application/json").body(body).post("/events")
+            asWriter().contentType("application/json").body(body).post("/events")
                     .then().statusCode(201).body("eventId", equalTo("retry-" + service));
         }
         // also inside one batch
-        given().contentType("application/json").body("[" + body + "," + body + "]").post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body("[" + body + "," + body + "]").post("/events").then().statusCode(201);
         assertEquals(1, TestDb.countForService(service));
     }
 
     @Test
     void namesEveryBadFieldOfASingleEvent() {
-        given().contentType("application/json")
+        asWriter().contentType("application/json")
                 .body("{\"timestamp\":\"yesterday\",\"service\":42,\"message\":\"\",\"color\":\"red\",\"metadata\":[1]}")
                 .post("/events")
                 .then().statusCode(400).contentType(PROBLEM)
@@ -133,7 +135,7 @@ public class EventResourceTest {
 
     @Test
     void rejectsMissingRequiredFieldsAndTooLongValues() {
-        given().contentType("application/json")
+        asWriter().contentType("application/json")
                 .body("{\"service\":\"" + "s".repeat(101) + "\",\"message\":\"" + "m".repeat(2001) + "\"}")
                 .post("/events")
                 .then().statusCode(400)
@@ -146,7 +148,7 @@ public class EventResourceTest {
         String service = uniqueService("window");
         Instant old = Instant.now().minus(30, ChronoUnit.DAYS);
         Instant future = Instant.now().plus(3, ChronoUnit.DAYS);
-        given().contentType("application/json")
+        asWriter().contentType("application/json")
                 .body("[" + event(null, old, service, "old", null) + "," + event(null, future, service, "future", null) + "]")
                 .post("/events")
                 .then().statusCode(400).body("failedItems", containsInAnyOrder(0, 1))
@@ -162,7 +164,7 @@ public class EventResourceTest {
                 + "{\"timestamp\":\"" + now + "\",\"service\":\"" + service + "\"},"
                 + event(null, now, service, "ok", null) + ","
                 + "\"not an object\"]";
-        given().contentType("application/json").body(body).post("/events")
+        asWriter().contentType("application/json").body(body).post("/events")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("failedItems", containsInAnyOrder(1, 3))
                 .body("errors.field", containsInAnyOrder("[1].message", "[3]"))
@@ -174,7 +176,7 @@ public class EventResourceTest {
     void ndjsonErrorsNameTheLine() {
         String service = uniqueService("ndbad");
         String body = event(null, Instant.now(), service, "ok", null) + "\n{broken\n";
-        given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).post("/events")
+        asWriter().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).post("/events")
                 .then().statusCode(400).body("failedItems", containsInAnyOrder(1))
                 .body("errors[0].message", containsString("line 2"));
         assertEquals(0, TestDb.countForService(service));
@@ -190,7 +192,7 @@ public class EventResourceTest {
         }
         many.append('}');
         Instant now = Instant.now();
-        given().contentType("application/json")
+        asWriter().contentType("application/json")
                 .body("[" + event(null, now, service, "deep", deep) + "," + event(null, now, service, "many", many.toString()) + "]")
                 .post("/events")
                 .then().statusCode(400).body("failedItems", containsInAnyOrder(0, 1))
@@ -201,7 +203,7 @@ public class EventResourceTest {
     @Test
     void oversizeBodiesAndBatchesGet413() {
         String huge = "[" + "1,".repeat(5_000_000) + "1]"; // > 8 MiB
-        given().contentType("application/json").body(huge).post("/events")
+        asWriter().contentType("application/json").body(huge).post("/events")
                 .then().statusCode(413).contentType(PROBLEM).body("code", equalTo("BODY_TOO_LARGE"));
 
         String service = uniqueService("big");
@@ -210,20 +212,20 @@ public class EventResourceTest {
         for (int i = 0; i < 1001; i++) {
             items.add(one);
         }
-        given().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events")
+        asWriter().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events")
                 .then().statusCode(413).contentType(PROBLEM).body("code", equalTo("BATCH_TOO_LARGE"));
         assertEquals(0, TestDb.countForService(service));
     }
 
     @Test
     void malformedJsonAndWrongMediaTypeAreClientErrors() {
-        given().contentType("application/json").body("{\"timestamp\":").post("/events")
+        asWriter().contentType("application/json").body("{\"timestamp\":").post("/events")
                 .then().statusCode(400).contentType(PROBLEM).body("code", equalTo("MALFORMED_JSON"));
-        given().contentType("application/json").body("").post("/events")
+        asWriter().contentType("application/json").body("").post("/events")
                 .then().statusCode(400).body("code", equalTo("EMPTY_BODY"));
-        given().contentType("application/json").body("[]").post("/events")
+        asWriter().contentType("application/json").body("[]").post("/events")
                 .then().statusCode(400).body("code", equalTo("EMPTY_BATCH"));
-        given().contentType("text/plain").body("hello").post("/events")
+        asWriter().contentType("text/plain").body("hello").post("/events")
                 .then().statusCode(415).contentType(PROBLEM);
     }
 
@@ -236,16 +238,16 @@ public class EventResourceTest {
             // two events share each timestamp so the cursor's tie-break on eventId matters
             items.add(event(String.format("p%02d-%s", i, service), base.plusMillis(i / 2), service, "m" + i, null));
         }
-        given().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events").then().statusCode(201);
         // noise from another service in the same window must not show up
-        given().contentType("application/json").body(event(null, base, uniqueService("other"), "x", null)).post("/events")
+        asWriter().contentType("application/json").body(event(null, base, uniqueService("other"), "x", null)).post("/events")
                 .then().statusCode(201);
 
         List<String> seen = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().queryParam("service", service).queryParam("limit", 10)
+            var request = asReader().queryParam("service", service).queryParam("limit", 10)
                     .queryParam("from", base.minusSeconds(1).toString()).queryParam("to", base.plusSeconds(60).toString());
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
@@ -264,7 +266,7 @@ public class EventResourceTest {
         }
         assertEquals(expected, seen, "ascending by timestamp, then eventId, no gaps or repeats across pages");
 
-        List<String> newestFirst = given().queryParam("service", service).queryParam("order", "desc").queryParam("limit", 3)
+        List<String> newestFirst = asReader().queryParam("service", service).queryParam("order", "desc").queryParam("limit", 3)
                 .queryParam("from", base.minusSeconds(1).toString())
                 .get("/events").then().statusCode(200).extract().path("items.eventId");
         assertEquals(List.of(expected.get(24), expected.get(23), expected.get(22)), newestFirst);
@@ -274,9 +276,9 @@ public class EventResourceTest {
     void searchReturnsEventFieldsAndDefaultsWithoutParameters() {
         String service = uniqueService("fields");
         Instant timestamp = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MICROS);
-        given().contentType("application/json").body(event("f-" + service, timestamp, service, "hello", "{\"k\":[1,\"two\"]}"))
+        asWriter().contentType("application/json").body(event("f-" + service, timestamp, service, "hello", "{\"k\":[1,\"two\"]}"))
                 .post("/events").then().statusCode(201);
-        given().queryParam("service", service).get("/events").then().statusCode(200)
+        asReader().queryParam("service", service).get("/events").then().statusCode(200)
                 .body("items", hasSize(1))
                 .body("items[0].eventId", equalTo("f-" + service))
                 .body("items[0].timestamp", equalTo(timestamp.toString()))
@@ -285,19 +287,19 @@ public class EventResourceTest {
                 .body("items[0].receivedAt", notNullValue())
                 .body("nextCursor", nullValue());
         // no parameters at all: defaults (last 24 h, limit 100), never a 500
-        given().get("/events").then().statusCode(200).body("limit", equalTo(100));
+        asReader().get("/events").then().statusCode(200).body("limit", equalTo(100));
     }
 
     @Test
     void badSearchParametersGet400NamingThem() {
-        given().queryParam("limit", "lots").queryParam("from", "monday").queryParam("cursor", "%%%")
+        asReader().queryParam("limit", "lots").queryParam("from", "monday").queryParam("cursor", "%%%")
                 .queryParam("order", "sideways")
                 .get("/events").then().statusCode(400).contentType(PROBLEM)
                 .body("errors.field", containsInAnyOrder("limit", "from", "cursor", "order"));
-        given().queryParam("limit", 100_000).get("/events").then().statusCode(400).body("errors.field", containsInAnyOrder("limit"));
-        given().queryParam("from", "2026-01-01T00:00:00Z").queryParam("to", "2026-06-01T00:00:00Z")
+        asReader().queryParam("limit", 100_000).get("/events").then().statusCode(400).body("errors.field", containsInAnyOrder("limit"));
+        asReader().queryParam("from", "2026-01-01T00:00:00Z").queryParam("to", "2026-06-01T00:00:00Z")
                 .get("/events").then().statusCode(400).body("errors[0].field", equalTo("to"));
-        given().queryParam("from", "2026-01-02T00:00:00Z").queryParam("to", "2026-01-01T00:00:00Z")
+        asReader().queryParam("from", "2026-01-02T00:00:00Z").queryParam("to", "2026-01-01T00:00:00Z")
                 .get("/events").then().statusCode(400).body("errors[0].field", equalTo("from"));
     }
 
@@ -313,41 +315,41 @@ public class EventResourceTest {
             items.add(event(null, now.minus(3, ChronoUnit.HOURS), service, "older", null));
         }
         items.add(event(null, now.minus(30, ChronoUnit.HOURS), service, "outside 24h", null));
-        given().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body("[" + String.join(",", items) + "]").post("/events").then().statusCode(201);
         // a duplicate must not be counted twice
         String again = event("sum-dup-" + service, now.minus(1, ChronoUnit.MINUTES), service, "dup", null);
-        given().contentType("application/json").body(again).post("/events").then().statusCode(201);
-        given().contentType("application/json").body(again).post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body(again).post("/events").then().statusCode(201);
+        asWriter().contentType("application/json").body(again).post("/events").then().statusCode(201);
 
-        given().get("/events/summary").then().statusCode(200)
+        asReader().get("/events/summary").then().statusCode(200)
                 .body("services.find { it.service == '" + service + "' }.lastHour", equalTo(8))
                 .body("services.find { it.service == '" + service + "' }.last24Hours", equalTo(12));
     }
 
     @Test
     void echoesOrGeneratesTheCorrelationId() {
-        given().header("X-Correlation-Id", "corr-123").get("/events").then().header("X-Correlation-Id", "corr-123");
-        Response response = given().contentType("application/json").body("{}").post("/events");
+        asReader().header("X-Correlation-Id", "corr-123").get("/events").then().header("X-Correlation-Id", "corr-123");
+        Response response = asWriter().contentType("application/json").body("{}").post("/events");
         assertEquals(400, response.statusCode());
         String generated = response.header("X-Correlation-Id");
         assertNotNull(generated);
         assertEquals(generated, response.jsonPath().getString("correlationId"));
         // a value unsafe to echo is replaced
-        String replaced = given().header("X-Correlation-Id", "x".repeat(500)).get("/events").header("X-Correlation-Id");
+        String replaced = asReader().header("X-Correlation-Id", "x".repeat(500)).get("/events").header("X-Correlation-Id");
         assertTrue(replaced.length() <= 128);
     }
 
     @Test
     void healthAndMetricsAreExposed() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem("postgresql")).body("checks.name", hasItem("ingest-queue"));
-        given().get("/q/health/started").then().statusCode(200);
+        management().get("/q/health/started").then().statusCode(200);
         // one accepted event so every counter has a value
-        given().contentType("application/json").body(event(null, Instant.now(), uniqueService("metrics"), "m", null))
+        asWriter().contentType("application/json").body(event(null, Instant.now(), uniqueService("metrics"), "m", null))
                 .post("/events").then().statusCode(201);
-        given().contentType("application/json").body("{}").post("/events").then().statusCode(400);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        asWriter().contentType("application/json").body("{}").post("/events").then().statusCode(400);
+        String metrics = management().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("ingest_events_accepted_total", "ingest_events_persisted_total", "ingest_queue_depth",
                 "ingest_batch_size_count", "ingest_flush_latency_seconds_count", "ingest_events_rejected_total{reason=\"invalid\"")) {
             assertTrue(metrics.contains(name), "metric missing: " + name);
@@ -364,7 +366,7 @@ public class EventResourceTest {
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().replace("-", "");
         // events of today are in today's partition, not in the default one
         String service = uniqueService("part");
-        given().contentType("application/json").body(event("part-" + service, Instant.now(), service, "m", null))
+        asWriter().contentType("application/json").body(event("part-" + service, Instant.now(), service, "m", null))
                 .post("/events").then().statusCode(201);
         assertEquals("ingest_events_p" + today,
                 TestDb.queryString("SELECT tableoid::regclass::text FROM ingest_events WHERE service = ?", service));

@@ -1,6 +1,6 @@
 package com.waitingroom.ingest.fault;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.ingest.auth.Tokens.management;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import com.waitingroom.ingest.TestDb;
+import com.waitingroom.ingest.auth.Tokens;
+import com.waitingroom.security.Roles;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +50,7 @@ class PostgresOutageTest {
     private final Map<Integer, AtomicInteger> statusesDuringOutage = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> allStatuses = new ConcurrentHashMap<>();
     private final AtomicLong acksAfterRestore = new AtomicLong();
+    private final String authorization = Tokens.bearer(Roles.LOG_WRITER);
     private volatile boolean outage;
     private volatile boolean restored;
 
@@ -73,7 +76,7 @@ class PostgresOutageTest {
         PostgresProxyResource.proxy.cut();
         Thread.sleep(1_000); // requests in flight when the cut happened settle
         outage = true;
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(503));
         Thread.sleep(8_000);
         outage = false;
         PostgresProxyResource.proxy.restore();
@@ -84,7 +87,7 @@ class PostgresOutageTest {
         clients.shutdown();
         assertTrue(clients.awaitTermination(60, TimeUnit.SECONDS));
         // Readiness answers from a background check (refreshed every second): UP again soon, not at once.
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(200));
 
         int pushedBack = count(statusesDuringOutage, 503) + count(statusesDuringOutage, 429);
         assertTrue(pushedBack > 0, "clients saw 503/429 during the outage: " + statusesDuringOutage);
@@ -104,7 +107,8 @@ class PostgresOutageTest {
         boolean sentDuringOutage = outage;
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    .header("Content-Type", "application/json").header(Tokens.AUTHORIZATION, authorization)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             allStatuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();

@@ -1,6 +1,7 @@
 package com.waitingroom.ingest.fault;
 
-import static io.restassured.RestAssured.given;
+import static com.waitingroom.ingest.auth.Tokens.asWriter;
+import static com.waitingroom.ingest.auth.Tokens.management;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import com.waitingroom.ingest.TestDb;
+import com.waitingroom.ingest.auth.Tokens;
+import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.LocalInfra;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,14 +77,14 @@ class QueueSaturationTest {
                         HttpResponse.BodyHandlers.ofString()));
             }
 
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready")
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> management().get("/q/health/ready")
                     .then().statusCode(503)
                     .body("checks.find { it.name == 'ingest-queue' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'ingest-queue' }.data.depth", equalTo(QUEUE_CAPACITY))
                     .body("checks.find { it.name == 'postgresql' }.status", equalTo("UP")));
 
             List<String> refusedIds = new ArrayList<>();
-            given().contentType("application/json").body(LoadBatches.jsonBatch(service, sequence, 1, "refused", refusedIds))
+            asWriter().contentType("application/json").body(LoadBatches.jsonBatch(service, sequence, 1, "refused", refusedIds))
                     .post("/events")
                     .then().statusCode(429).contentType("application/problem+json")
                     .body("code", equalTo("QUEUE_FULL")).header("Retry-After", notNullValue());
@@ -96,7 +99,7 @@ class QueueSaturationTest {
             HttpResponse<String> response = request.get(2, TimeUnit.MINUTES);
             assertEquals(201, response.statusCode(), response.body());
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> management().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'ingest-queue' }.status", equalTo("UP")));
         assertEquals(queuedIds.size(), TestDb.storedIds(queuedIds).size(), "every acknowledged event is stored");
@@ -106,6 +109,7 @@ class QueueSaturationTest {
     private static HttpRequest post(String body) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/events"))
                 .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .header(Tokens.AUTHORIZATION, Tokens.bearer(Roles.LOG_WRITER))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 }

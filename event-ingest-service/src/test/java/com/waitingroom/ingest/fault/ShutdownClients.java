@@ -29,9 +29,12 @@ final class ShutdownClients extends SigtermLoad {
     private final URI uri;
     private final String service;
     private final AtomicLong sequence = new AtomicLong();
+    private final String authorization;
 
-    ShutdownClients(URI uri, String service, int clients) {
+    /** @param authorization the Authorization header value of a log-writer token */
+    ShutdownClients(URI uri, String service, int clients, String authorization) {
         super(clients);
+        this.authorization = authorization;
         this.uri = uri;
         this.service = service;
     }
@@ -44,7 +47,7 @@ final class ShutdownClients extends SigtermLoad {
             HttpResponse<String> response;
             try {
                 response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Content-Type", "application/json").header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 if (refused(e)) {

@@ -20,8 +20,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import com.waitingroom.ingest.TestDb;
+import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.PackagedService;
+import com.waitingroom.testsupport.auth.LocalIssuer;
 
 /**
  * SIGTERM under load against the packaged service running as its own process. The commits are
@@ -45,10 +47,12 @@ class SigtermDrainIT {
         HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         PackagedService app = PackagedService.startReady("512m", "sigterm-drain-it.log");
-        int port = app.port();
+        // health and metrics: the management interface
+        int managementPort = app.managementPort();
         URI events = app.uri("/events");
-        ShutdownClients clients = new ShutdownClients(events, service, STEADY_CLIENTS);
-        ShutdownClients late = new ShutdownClients(events, service + "-late", LATE_CLIENTS);
+        String writer = LocalIssuer.shared().bearer(Roles.LOG_WRITER);
+        ShutdownClients clients = new ShutdownClients(events, service, STEADY_CLIENTS, writer);
+        ShutdownClients late = new ShutdownClients(events, service + "-late", LATE_CLIENTS, writer);
         List<Integer> readinessWhileDraining = new ArrayList<>();
         try {
             clients.start();
@@ -60,7 +64,7 @@ class SigtermDrainIT {
                     // SHARE conflicts with the inserts' ROW EXCLUSIVE lock (on every partition) but not with reads
                     lock.execute("LOCK TABLE ingest_events IN SHARE MODE");
                 }
-                awaitTrue(Duration.ofSeconds(30), () -> queueDepth(probe, port) > 0, "requests wait for their commit");
+                awaitTrue(Duration.ofSeconds(30), () -> queueDepth(probe, managementPort) > 0, "requests wait for their commit");
 
                 app.sigterm();
                 clients.sigtermSent();
@@ -71,7 +75,7 @@ class SigtermDrainIT {
                 late.start();
                 // not an assertion: without the drain nobody gets a 503, which the checks below report
                 waitUpTo(Duration.ofSeconds(5), () -> late.shuttingDown.get() >= LATE_CLIENTS || !app.isAlive());
-                readinessWhileDraining.add(status(probe, port, "/q/health/ready"));
+                readinessWhileDraining.add(status(probe, managementPort, "/q/health/ready"));
                 late.stopSending();
                 blocker.commit(); // the waiting requests' events can be committed now
             }
