@@ -33,10 +33,13 @@ class ClinicDayIT extends SuiteTest {
     @Test
     void everyProjectionViewAgreesWithTheAggregateThroughAClinicDay() throws Exception {
         String queueId = "DAY-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        StaffClient staff = new StaffClient(suite.api.baseUrl(), queueId);
-        assertEquals(201, staff.createQueue(50).status());
+        // One token per role: each command is allowed only to the role whose work it is.
+        StaffClient reception = new StaffClient(suite.api.baseUrl(), queueId, suite.bearer("receptionist"));
+        StaffClient cashierDesk = new StaffClient(suite.api.baseUrl(), queueId, suite.bearer("cashier"));
+        StaffClient doctors = new StaffClient(suite.api.baseUrl(), queueId, suite.bearer("doctor"));
+        assertEquals(201, reception.createQueue(50).status());
         for (String room : ROOMS) {
-            assertEquals(200, staff.command("PUT", "/rooms/" + room + "/activation", null).status());
+            assertEquals(200, doctors.command("PUT", "/rooms/" + room + "/activation", null).status());
         }
         ExecutorService pool = Executors.newFixedThreadPool(ROOMS.size() + 2);
         try {
@@ -44,19 +47,19 @@ class ClinicDayIT extends SuiteTest {
             List<Future<Void>> receptions = new ArrayList<>();
             for (int desk = 0; desk < 2; desk++) {
                 int first = desk * PATIENTS / 2 + 1;
-                receptions.add(pool.submit(() -> checkIn(staff, first, first + PATIENTS / 2)));
+                receptions.add(pool.submit(() -> checkIn(reception, first, first + PATIENTS / 2)));
             }
             waitAll(receptions);
             Agreement afterCheckIns = assertAgreement(queueId);
             assertEquals(PATIENTS, afterCheckIns.cashierLine.size());
 
             // 2) the cashier serves 10 patients, with a pending payment and an absence among them.
-            Cashier cashier = new Cashier(staff);
+            Cashier cashier = new Cashier(cashierDesk);
             cashier.serve(10);
             Agreement midday = assertAgreement(queueId);
             assertEquals(10, midday.consultationLine.size());
             assertEquals(1, StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/patients/"
-                    + cashier.requeued).getInt("cashierAbsences"), "the absent patient was requeued once");
+                    + cashier.requeued, viewer()).getInt("cashierAbsences"), "the absent patient was requeued once");
 
             // 3) everyone through: cashier and four rooms at once, one patient absent once at a room.
             AtomicBoolean cashierDone = new AtomicBoolean();
@@ -68,7 +71,7 @@ class ClinicDayIT extends SuiteTest {
             }));
             AtomicBoolean absenceTaken = new AtomicBoolean();
             for (String room : ROOMS) {
-                staffAtWork.add(pool.submit(() -> attend(staff, room, cashierDone, absenceTaken)));
+                staffAtWork.add(pool.submit(() -> attend(doctors, room, cashierDone, absenceTaken)));
             }
             waitAll(staffAtWork);
             Agreement evening = assertAgreement(queueId);
@@ -85,8 +88,25 @@ class ClinicDayIT extends SuiteTest {
                     new java.util.TreeSet<>(history.getList("attentions.patientId", String.class)), "history");
             assertEquals(java.util.Collections.nCopies(PATIENTS, "Discharged"),
                     history.getList("attentions.outcome", String.class), "every outcome as the rooms recorded it");
+            // Audit: each step names the member of staff (token subject) and the role it acted under.
+            assertEquals(java.util.Collections.nCopies(PATIENTS, "doctor"),
+                    history.getList("attentions.actorRole", String.class), "every attention finished by a doctor");
+            JsonPath trajectory = projection(queueId, "/patients/" + patient(1) + "/trajectory");
+            List<String> types = trajectory.getList("visits.steps.flatten().eventType", String.class);
+            List<String> actors = trajectory.getList("visits.steps.flatten().actor", String.class);
+            List<String> roles = trajectory.getList("visits.steps.flatten().actorRole", String.class);
+            for (int i = 0; i < types.size(); i++) {
+                String expectedRole = switch (types.get(i)) {
+                    case "PatientCheckedIn" -> "receptionist";
+                    case "PatientCalledAtCashier", "PatientPaymentValidated", "PatientPaymentPending", "PatientCancelledByPayment",
+                         "PatientAbsentAtCashier" -> "cashier";
+                    default -> "doctor";
+                };
+                assertEquals(expectedRole, roles.get(i), types.get(i) + " acted under");
+                assertEquals(expectedRole + "-test", actors.get(i), types.get(i) + " done by the token's subject");
+            }
             System.out.printf("clinic day: %d patients, %d version conflicts retried%n", PATIENTS,
-                    staff.conflicts.get());
+                    reception.conflicts.get() + cashierDesk.conflicts.get() + doctors.conflicts.get());
         } finally {
             pool.shutdownNow();
         }
@@ -173,7 +193,7 @@ class ClinicDayIT extends SuiteTest {
 
     /** Waits until the projection applied the api's version, then compares every view. */
     private static Agreement assertAgreement(String queueId) throws Exception {
-        JsonPath api = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId);
+        JsonPath api = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId, viewer());
         long version = api.getLong("version");
         awaitProjectionAt(queueId, version);
 
@@ -200,7 +220,7 @@ class ClinicDayIT extends SuiteTest {
         for (int i = 1; i <= PATIENTS; i++) {
             String patientId = patient(i);
             JsonPath patient = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId
-                    + "/patients/" + patientId);
+                    + "/patients/" + patientId, viewer());
             String status = patient.getString("status");
             statusCounts.merge(status, 1, Integer::sum);
             JsonPath trajectory = projection(queueId, "/patients/" + patientId + "/trajectory");
@@ -226,7 +246,7 @@ class ClinicDayIT extends SuiteTest {
         long deadline = System.nanoTime() + DRAIN_WITHIN.toNanos();
         String url = suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + "/monitor";
         while (System.nanoTime() < deadline) {
-            if (StaffClient.status(url) == 200 && StaffClient.getJson(url).getLong("version") >= version) {
+            if (StaffClient.status(url, viewer()) == 200 && StaffClient.getJson(url, viewer()).getLong("version") >= version) {
                 return;
             }
             Thread.sleep(50);
@@ -237,11 +257,16 @@ class ClinicDayIT extends SuiteTest {
     }
 
     private static JsonPath projection(String queueId, String view) throws Exception {
-        return StaffClient.getJson(suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + view);
+        return StaffClient.getJson(suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + view, viewer());
+    }
+
+    /** Read models and views are read with a viewer's token (the waiting-room screen). */
+    private static String viewer() {
+        return suite.bearer("viewer");
     }
 
     private static List<Map<String, Object>> apiEvents(String queueId) throws Exception {
-        return StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/events?limit=10000")
+        return StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/events?limit=10000", viewer())
                 .getList("$");
     }
 

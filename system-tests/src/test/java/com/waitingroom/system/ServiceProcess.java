@@ -20,19 +20,26 @@ final class ServiceProcess {
     private final Path jar;
     private final Map<String, String> environment;
     private final int httpPort;
+    private final int managementPort;
     private final Path logFile;
     private Process process;
 
-    ServiceProcess(String name, Path suiteRoot, int httpPort, Map<String, String> environment) {
+    ServiceProcess(String name, Path suiteRoot, int httpPort, int managementPort, Map<String, String> environment) {
         this.name = name;
         this.jar = suiteRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.environment = environment;
         this.logFile = suiteRoot.resolve("system-tests/target/system-test-logs").resolve(name + ".log");
     }
 
     String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Health, metrics and OpenAPI: the management interface, no token needed. */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     void start() throws IOException {
@@ -46,6 +53,7 @@ final class ServiceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(environment);
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
         process = builder.start();
     }
 
@@ -66,7 +74,7 @@ final class ServiceProcess {
 
     int readinessStatus() {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + "/q/health/ready")
+            HttpURLConnection connection = (HttpURLConnection) URI.create(managementUrl() + "/q/health/ready")
                     .toURL().openConnection();
             connection.setConnectTimeout(500);
             connection.setReadTimeout(2000);

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * changed the queue in between; the client then re-reads and sends it again. The server still
  * checks every rule against the current state; If-Match only keeps a command from silently landing
  * on a queue that moved on.
- * Thread-safe; one instance per role is enough.
+ * Each client acts with one bearer token (one member of staff, one role). Thread-safe.
  */
 final class StaffClient {
 
@@ -31,11 +31,13 @@ final class StaffClient {
 
     private final String apiBaseUrl;
     private final String queueId;
+    private final String bearer;
     final AtomicInteger conflicts = new AtomicInteger();
 
-    StaffClient(String apiBaseUrl, String queueId) {
+    StaffClient(String apiBaseUrl, String queueId, String bearer) {
         this.apiBaseUrl = apiBaseUrl;
         this.queueId = queueId;
+        this.bearer = bearer;
     }
 
     /** POST/PUT/DELETE under /api/waiting-rooms/{queueId}{path} with If-Match, retried on 409. */
@@ -44,6 +46,7 @@ final class StaffClient {
             long version = currentVersion();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiBaseUrl + "/api/waiting-rooms/" + queueId + path))
                     .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", bearer)
                     .header("If-Match", "\"" + version + "\"")
                     .header("Content-Type", "application/json")
                     .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
@@ -61,6 +64,7 @@ final class StaffClient {
     /** Creates the queue (POST /api/waiting-rooms); 201 expected. */
     Answer createQueue(int maxCapacity) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(apiBaseUrl + "/api/waiting-rooms"))
+                .header("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"queueId\":\"" + queueId + "\",\"maxCapacity\":"
                         + maxCapacity + "}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -74,7 +78,7 @@ final class StaffClient {
     /** The queue's version as the api says (its ETag), 0 before the queue exists. */
     long currentVersion() throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create(apiBaseUrl + "/api/waiting-rooms/" + queueId)).GET().build(),
+                URI.create(apiBaseUrl + "/api/waiting-rooms/" + queueId)).header("Authorization", bearer).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return 0;
@@ -83,9 +87,10 @@ final class StaffClient {
         return Long.parseLong(etag.replace("W/", "").replace("\"", ""));
     }
 
-    /** GET of any absolute URL, parsed as JSON; fails on anything but 200. */
-    static JsonPath getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+    /** GET of any absolute URL with a bearer token, parsed as JSON; fails on anything but 200. */
+    static JsonPath getJson(String url, String bearer) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", bearer).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + url + " -> " + response.statusCode() + " " + response.body());
@@ -94,8 +99,8 @@ final class StaffClient {
     }
 
     /** Status of a GET (e.g. 404 before the projection knows the queue). */
-    static int status(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+    static int status(String url, String bearer) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer).GET().build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import com.waitingroom.testsupport.auth.LocalIssuer;
 
 /**
  * The three services of the waiting-room flow, started as separate processes against a
@@ -29,8 +32,11 @@ final class Suite implements AutoCloseable {
     final ServiceProcess api;
     final ServiceProcess outbox;
     final ServiceProcess projection;
+    /** The Authorization header value for a role, from the issuer the services trust. */
+    private final Function<String, String> bearers;
 
-    private Suite(Path root) throws IOException {
+    private Suite(Path root, Map<String, String> authEnvironment, Function<String, String> bearers) throws IOException {
+        this.bearers = bearers;
         Map<String, String> environment = new HashMap<>();
         environment.put("PG_HOST", LocalInfra.pgHost());
         environment.put("PG_PORT", Integer.toString(LocalInfra.pgPort()));
@@ -43,17 +49,25 @@ final class Suite implements AutoCloseable {
         environment.put("RABBITMQ_PASSWORD", LocalInfra.rabbitPassword());
         environment.put("EVENTS_EXCHANGE", EXCHANGE);
         environment.put("PROJECTION_QUEUE", QUEUE);
-        environment.put("ADMIN_TOKEN", "system-test-token");
-        api = new ServiceProcess("api-service", root, freePort(), environment);
-        outbox = new ServiceProcess("outbox-worker", root, freePort(), environment);
-        projection = new ServiceProcess("projection-worker", root, freePort(), environment);
+        environment.putAll(authEnvironment);
+        api = new ServiceProcess("api-service", root, freePort(), freePort(), environment);
+        outbox = new ServiceProcess("outbox-worker", root, freePort(), freePort(), environment);
+        projection = new ServiceProcess("projection-worker", root, freePort(), freePort(), environment);
     }
 
-    /** Resets the suite's database and broker objects, then starts api → (outbox ∥ projection). */
+    /** The suite trusting this JVM's test issuer (test-support's LocalIssuer). */
     static Suite start() throws Exception {
+        return start(LocalIssuer.shared().env(), LocalIssuer.shared()::bearer);
+    }
+
+    /**
+     * Resets the suite's database and broker objects, then starts api → (outbox ∥ projection)
+     * with the given AUTH_* environment; {@code bearers} gives a token of that issuer per role.
+     */
+    static Suite start(Map<String, String> authEnvironment, Function<String, String> bearers) throws Exception {
         resetDatabase();
         resetBroker();
-        Suite suite = new Suite(suiteRoot());
+        Suite suite = new Suite(suiteRoot(), authEnvironment, bearers);
         try {
             // api-service first: it runs the event-store migrations the others rely on.
             suite.api.start();
@@ -67,6 +81,11 @@ final class Suite implements AutoCloseable {
             suite.close();
             throw e;
         }
+    }
+
+    /** "Bearer …" for a member of staff with this role. */
+    String bearer(String role) {
+        return bearers.apply(role);
     }
 
     @Override

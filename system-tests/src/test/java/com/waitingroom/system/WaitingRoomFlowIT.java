@@ -40,7 +40,8 @@ class WaitingRoomFlowIT extends SuiteTest {
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
 
         assertEquals(List.of("P-URGENT", "P-MEDIUM", "P-LOW"), patientIdsInProjection(queueId));
-        JsonPath events = given().get(suite.api.baseUrl() + "/api/waiting-rooms/{q}/events", queueId)
+        JsonPath events = given().header("Authorization", suite.bearer("viewer"))
+                .get(suite.api.baseUrl() + "/api/waiting-rooms/{q}/events", queueId)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("WaitingQueueCreated", "PatientCheckedIn", "PatientCheckedIn", "PatientCheckedIn"),
                 eventTypes(events));
@@ -72,7 +73,7 @@ class WaitingRoomFlowIT extends SuiteTest {
     }
 
     private static void checkIn(String queueId, String patientId, String priority, String correlationId) {
-        var request = given().contentType(ContentType.JSON)
+        var request = given().header("Authorization", suite.bearer("receptionist")).contentType(ContentType.JSON)
                 .body(Map.of("patientId", patientId, "patientName", "Patient " + patientId,
                         "priority", priority, "consultationType", "General"));
         if (correlationId != null) {
@@ -83,7 +84,8 @@ class WaitingRoomFlowIT extends SuiteTest {
     }
 
     private static List<String> patientIdsInProjection(String queueId) {
-        var response = given().get(suite.projection.baseUrl() + "/api/waiting-rooms/{q}/queue", queueId);
+        var response = given().header("Authorization", suite.bearer("viewer"))
+                .get(suite.projection.baseUrl() + "/api/waiting-rooms/{q}/queue", queueId);
         if (response.statusCode() == 404) {
             return List.of();
         }
