@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Fail closed: a service whose token verification is not configured refuses to start (in every
  * profile), instead of starting with a verifier that would skip the issuer or audience check or
- * refuse every caller without saying why. No issuer, key or audience is written in any committed
- * configuration; they come from AUTH_ISSUER, AUTH_JWKS_URL and AUTH_AUDIENCE.
+ * refuse every caller without saying why. No issuer or key is written in any committed
+ * configuration; they come from AUTH_ISSUER and AUTH_JWKS_URL (the audience, AUTH_AUDIENCE, defaults
+ * to waiting-room).
  */
 @ApplicationScoped
 public class IssuerRequired {
