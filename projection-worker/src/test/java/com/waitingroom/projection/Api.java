@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import static io.restassured.RestAssured.given;
 
 /**
- * Requests of the tests: on the public port with a bearer token of the test issuer (viewer reads,
- * admin administers), or on the management port (health, metrics, OpenAPI; no token).
+ * Requests of the tests: on the public port with a bearer token of the test issuer (viewer reads the
+ * lines, staff the patient-level views, admin administers), or on the management port (health, metrics, OpenAPI; no token).
  */
 public final class Api {
 
@@ -29,6 +29,11 @@ public final class Api {
     /** A request with a token of role viewer (the read endpoints). */
     public static RequestSpecification viewer() {
         return as(Roles.VIEWER);
+    }
+
+    /** A request with a staff token (doctor): history and trajectories, which a viewer may not read. */
+    public static RequestSpecification staff() {
+        return as(Roles.DOCTOR);
     }
 
     /** A request with a token of role admin (rebuild, parked queues). */

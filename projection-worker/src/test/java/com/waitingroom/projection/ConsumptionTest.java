@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.waitingroom.projection.Api.admin;
 import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -241,7 +242,7 @@ class ConsumptionTest extends PublishingTest {
                 viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().body("cashierLine", hasSize(30));
                 viewer().get("/api/waiting-rooms/{q}/monitor", stream.queueId).then()
                         .body("atCashier", equalTo(10)).body("waitingTotal", equalTo(30));
-                viewer().get("/api/waiting-rooms/{q}/patients/P-10/trajectory", stream.queueId).then()
+                staff().get("/api/waiting-rooms/{q}/patients/P-10/trajectory", stream.queueId).then()
                         .body("visits[0].steps.version", contains(11, 51)).body("state", equalTo("AtCashier"));
                 viewer().get("/api/waiting-rooms/{q}/next-turn", stream.queueId).then()
                         .body("cashierDesks.stationId", contains("D-0", "D-1"))

@@ -32,6 +32,7 @@ import java.util.stream.LongStream;
 
 import static com.waitingroom.projection.Api.admin;
 import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -173,7 +174,7 @@ class ParkedQueueTest {
         assertEquals(7, version(a), "caught up with its store version");
         assertAppliedOnceInOrder(a, 7);
         assertEquals(0, parkedEventsOf(a));
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", a).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", a).then().statusCode(200)
                 .body("state", equalTo("AtCashier")); // moved by the parked event
         assertHealthy(a);
         admin().post(PARKED_QUEUES + "/{q}/resume", a).then().statusCode(404)
@@ -233,7 +234,7 @@ class ParkedQueueTest {
         assertAppliedOnceInOrder(c, 3);
         assertEquals(0, parkedEventsOf(c));
         assertHealthy(c);
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", c).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", c).then().statusCode(200)
                 .body("state", equalTo("WaitingForCashier"));
     }
 

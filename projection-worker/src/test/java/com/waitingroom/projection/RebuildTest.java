@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static com.waitingroom.projection.Api.admin;
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -59,7 +60,7 @@ class RebuildTest {
             // The audit trail as the live path projected it from the delivered messages.
             String intact = streams.get(1).queueId;
             Map<String, String> live = auditViews(intact);
-            viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", intact).then()
+            staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", intact).then()
                     .body("visits[0].steps.actor", contains("reception-1", "cashier-1"))
                     .body("visits[0].steps.actorRole", contains(Roles.RECEPTIONIST, Roles.CASHIER));
             String damaged = streams.get(0).queueId;
@@ -114,7 +115,7 @@ class RebuildTest {
                     .body("cashierLine", hasSize(finalVersion - 1));
             viewer().get("/api/waiting-rooms/{q}/queue", damaged).then().body("cashierLine", hasSize(58))
                     .body("version", equalTo(63));
-            viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", damaged).then()
+            staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", damaged).then()
                     .body("state", equalTo("AtCashier")).body("visits[0].steps", hasSize(2))
                     .body("visits[0].steps.actor", contains("reception-0", "cashier-0"))
                     .body("visits[0].steps.actorRole", contains(Roles.RECEPTIONIST, Roles.CASHIER));
@@ -130,14 +131,14 @@ class RebuildTest {
     private static Map<String, String> auditViews(String queueId) {
         Map<String, String> views = new LinkedHashMap<>();
         for (String patient : List.of("P-1", "P-2", "P-60")) {
-            views.put(patient, viewer().get("/api/waiting-rooms/{q}/patients/{p}/trajectory", queueId, patient)
+            views.put(patient, staff().get("/api/waiting-rooms/{q}/patients/{p}/trajectory", queueId, patient)
                     .then().statusCode(200).body("visits[0].steps[0].actor", notNullValue())
                     .extract().asString());
         }
-        viewer().get("/api/waiting-rooms/{q}/patients/P-2/trajectory", queueId).then()
+        staff().get("/api/waiting-rooms/{q}/patients/P-2/trajectory", queueId).then()
                 .body("visits[0].steps[0].actor", equalTo("front-desk"))
                 .body("visits[0].steps[0].actorRole", nullValue());
-        views.put("history", viewer().get("/api/waiting-rooms/{q}/history", queueId).then().statusCode(200)
+        views.put("history", staff().get("/api/waiting-rooms/{q}/history", queueId).then().statusCode(200)
                 .body("attentions.patientId", contains("P-60"))
                 .body("attentions[0].actor", startsWith("reception-"))
                 .body("attentions[0].actorRole", equalTo(Roles.RECEPTIONIST))

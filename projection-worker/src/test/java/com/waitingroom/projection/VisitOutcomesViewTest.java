@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static com.waitingroom.projection.WaitingRoomResourceTest.awaitVersion;
 import static org.hamcrest.Matchers.contains;
@@ -61,11 +62,11 @@ class VisitOutcomesViewTest extends PublishingTest {
         viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("cashierLine.patientId", contains("P-7"))
                 .body("consultationLine", hasSize(0)).body("paymentPending", hasSize(0));
-        viewer().get("/api/waiting-rooms/{q}/history", q).then()
+        staff().get("/api/waiting-rooms/{q}/history", q).then()
                 .body("attentions.patientId", containsInAnyOrder("P-1", "P-2", "P-3", "P-4", "P-5", "P-6"))
                 .body("attentions.outcome", everyItem(equalTo("Left")))
                 .body("attentions.state", everyItem(equalTo("Left")));
-        viewer().get("/api/waiting-rooms/{q}/patients/P-6/trajectory", q).then()
+        staff().get("/api/waiting-rooms/{q}/patients/P-6/trajectory", q).then()
                 .body("state", equalTo("Left"))
                 .body("visits[0].steps[-1].eventType", equalTo("PatientLeft"))
                 .body("visits[0].steps[-1].state", equalTo("Left"))
@@ -84,7 +85,7 @@ class VisitOutcomesViewTest extends PublishingTest {
         events.publishAll(stream.events);
         awaitVersion(q, stream.events.size());
 
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
                 .body("visit", equalTo(2)).body("state", equalTo("WaitingForCashier"))
                 .body("priority", equalTo("High"))
                 .body("visits.visit", contains(1, 2))

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static com.waitingroom.projection.WaitingRoomResourceTest.awaitVersion;
 import static org.hamcrest.Matchers.contains;
@@ -133,7 +134,7 @@ class WaitingLinesViewTest extends PublishingTest {
                 .body("cashierDesks[0].state", equalTo("Calling"))
                 .body("cashierDesks[0].patientId", equalTo("P-2"))
                 .body("nextForCashier.patientId", equalTo("P-3"));
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then()
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then()
                 .body("visits[0].steps[1].deskId", equalTo("main"));
         viewer().get("/api/waiting-rooms/{q}/queue", q).then()
                 .body("consultationLine.patientId", contains("P-1")).body("cashierLine.patientId", contains("P-3"));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static com.waitingroom.projection.Api.management;
+import static com.waitingroom.projection.Api.staff;
 import static com.waitingroom.projection.Api.viewer;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
@@ -92,7 +93,7 @@ class WaitingRoomResourceTest extends PublishingTest {
                 .body("detail", containsString("no-such-queue"));
         viewer().get("/api/waiting-rooms/{q}/monitor", "no-such-queue").then().statusCode(404);
         viewer().get("/api/waiting-rooms/{q}/next-turn", "no-such-queue").then().statusCode(404);
-        viewer().get("/api/waiting-rooms/{q}/history", "no-such-queue").then().statusCode(404);
+        staff().get("/api/waiting-rooms/{q}/history", "no-such-queue").then().statusCode(404);
     }
 
     @Test
@@ -113,7 +114,7 @@ class WaitingRoomResourceTest extends PublishingTest {
         events.publish(stream.version(5));
         awaitVersion(stream.queueId, 5);
 
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", stream.queueId).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", stream.queueId).then().statusCode(200)
                 .body("visits[0].steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier"))
                 .body("state", equalTo("AtCashier"));
         viewer().get("/api/waiting-rooms/{q}/queue", stream.queueId).then().statusCode(200)
@@ -171,7 +172,7 @@ class WaitingRoomResourceTest extends PublishingTest {
         events.publish(stream.version(10));
         awaitVersion(q, 10);
 
-        viewer().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
                 .body("attentions.patientId", contains("P-1"))
                 .body("attentions[0].outcome", equalTo("Attended"))
                 .body("attentions[0].finishedAt", equalTo(stream.version(10).occurredAt().toString()));
@@ -179,7 +180,7 @@ class WaitingRoomResourceTest extends PublishingTest {
                 .body("completed", equalTo(1)).body("activeRooms", equalTo(1))
                 .body("waitingByPriority.Low", equalTo(1)).body("waitingTotal", equalTo(1))
                 .body("maxCapacity", equalTo(50));
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
                 .body("visit", equalTo(1)).body("visits.visit", contains(1))
                 .body("visits[0].steps.eventType", contains("PatientCheckedIn", "PatientCalledAtCashier",
                         "PatientPaymentValidated", "PatientClaimedForAttention", "PatientCalled",
@@ -205,15 +206,15 @@ class WaitingRoomResourceTest extends PublishingTest {
         events.publishAll(stream.events);
         awaitVersion(q, stream.events.size());
 
-        viewer().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-1/trajectory", q).then().statusCode(200)
                 .body("visits[0].steps.actor", contains("reception-ana", "cashier-carl", "cashier-carl",
                         "doctor-ines", "doctor-ines", "doctor-ines", "admin-1"))
                 .body("visits[0].steps.actorRole", contains(Roles.RECEPTIONIST, Roles.CASHIER, Roles.CASHIER,
                         Roles.DOCTOR, Roles.DOCTOR, Roles.DOCTOR, Roles.ADMIN));
-        viewer().get("/api/waiting-rooms/{q}/patients/P-2/trajectory", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/patients/P-2/trajectory", q).then().statusCode(200)
                 .body("visits[0].steps[0].actor", equalTo("legacy-desk"))
                 .body("visits[0].steps[0].actorRole", nullValue());
-        viewer().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
                 .body("attentions.patientId", contains("P-1"))
                 .body("attentions[0].actor", equalTo("admin-1"))
                 .body("attentions[0].actorRole", equalTo(Roles.ADMIN));
@@ -222,7 +223,7 @@ class WaitingRoomResourceTest extends PublishingTest {
         stream.by(null, null).add(new PatientLeft(q, "P-2", "tired"));
         events.publish(stream.version(stream.events.size()));
         awaitVersion(q, stream.events.size());
-        viewer().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
+        staff().get("/api/waiting-rooms/{q}/history", q).then().statusCode(200)
                 .body("attentions.patientId", contains("P-2", "P-1"))
                 .body("attentions[0].actor", nullValue()).body("attentions[0].actorRole", nullValue())
                 .body("attentions[1].actor", equalTo("admin-1"));
@@ -230,10 +231,10 @@ class WaitingRoomResourceTest extends PublishingTest {
 
     @Test
     void badInputIsA4xxProblem() {
-        viewer().get("/api/waiting-rooms/{q}/history?limit=abc", "any").then().statusCode(400)
+        staff().get("/api/waiting-rooms/{q}/history?limit=abc", "any").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
-        viewer().get("/api/waiting-rooms/{q}/history?limit=0", "any").then().statusCode(400);
-        viewer().get("/api/waiting-rooms/{q}/patients/{p}/trajectory", "no-such-queue", "P-1").then().statusCode(404)
+        staff().get("/api/waiting-rooms/{q}/history?limit=0", "any").then().statusCode(400);
+        staff().get("/api/waiting-rooms/{q}/patients/{p}/trajectory", "no-such-queue", "P-1").then().statusCode(404)
                 .contentType("application/problem+json");
     }
 

@@ -59,7 +59,7 @@ class ClinicDayIT extends SuiteTest {
             Agreement midday = assertAgreement(queueId);
             assertEquals(10, midday.consultationLine.size());
             assertEquals(1, StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/patients/"
-                    + cashier.requeued, viewer()).getInt("cashierAbsences"), "the absent patient was requeued once");
+                    + cashier.requeued, reader()).getInt("cashierAbsences"), "the absent patient was requeued once");
 
             // 3) everyone through: cashier and four rooms at once, one patient absent once at a room.
             AtomicBoolean cashierDone = new AtomicBoolean();
@@ -79,6 +79,10 @@ class ClinicDayIT extends SuiteTest {
             assertEquals(List.of(), evening.consultationLine);
             JsonPath monitor = projection(queueId, "/monitor");
             assertEquals(PATIENTS, monitor.getInt("completed"));
+            // A screen's viewer token reads the lines, not patient-level data.
+            String viewed = suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId;
+            assertEquals(200, StaffClient.status(viewed + "/queue", suite.bearer("viewer")));
+            assertEquals(403, StaffClient.status(viewed + "/history", suite.bearer("viewer")));
             JsonPath history = projection(queueId, "/history?limit=200");
             List<String> finished = new ArrayList<>();
             for (int i = 1; i <= PATIENTS; i++) {
@@ -105,6 +109,7 @@ class ClinicDayIT extends SuiteTest {
                 assertEquals(expectedRole, roles.get(i), types.get(i) + " acted under");
                 assertEquals(expectedRole + "-test", actors.get(i), types.get(i) + " done by the token's subject");
             }
+            assertEquals(true, types.size() >= 7, "patient 1's whole visit: " + types);
             System.out.printf("clinic day: %d patients, %d version conflicts retried%n", PATIENTS,
                     reception.conflicts.get() + cashierDesk.conflicts.get() + doctors.conflicts.get());
         } finally {
@@ -193,7 +198,7 @@ class ClinicDayIT extends SuiteTest {
 
     /** Waits until the projection applied the api's version, then compares every view. */
     private static Agreement assertAgreement(String queueId) throws Exception {
-        JsonPath api = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId, viewer());
+        JsonPath api = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId, reader());
         long version = api.getLong("version");
         awaitProjectionAt(queueId, version);
 
@@ -220,7 +225,7 @@ class ClinicDayIT extends SuiteTest {
         for (int i = 1; i <= PATIENTS; i++) {
             String patientId = patient(i);
             JsonPath patient = StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId
-                    + "/patients/" + patientId, viewer());
+                    + "/patients/" + patientId, reader());
             String status = patient.getString("status");
             statusCounts.merge(status, 1, Integer::sum);
             JsonPath trajectory = projection(queueId, "/patients/" + patientId + "/trajectory");
@@ -246,7 +251,7 @@ class ClinicDayIT extends SuiteTest {
         long deadline = System.nanoTime() + DRAIN_WITHIN.toNanos();
         String url = suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + "/monitor";
         while (System.nanoTime() < deadline) {
-            if (StaffClient.status(url, viewer()) == 200 && StaffClient.getJson(url, viewer()).getLong("version") >= version) {
+            if (StaffClient.status(url, reader()) == 200 && StaffClient.getJson(url, reader()).getLong("version") >= version) {
                 return;
             }
             Thread.sleep(50);
@@ -257,16 +262,19 @@ class ClinicDayIT extends SuiteTest {
     }
 
     private static JsonPath projection(String queueId, String view) throws Exception {
-        return StaffClient.getJson(suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + view, viewer());
+        return StaffClient.getJson(suite.projection.baseUrl() + "/api/waiting-rooms/" + queueId + view, reader());
     }
 
-    /** Read models and views are read with a viewer's token (the waiting-room screen). */
-    private static String viewer() {
-        return suite.bearer("viewer");
+    /**
+     * The comparison reads as a member of staff: patient-level views (a patient's visit, trajectories,
+     * history, the event stream) are not for a waiting-room screen's viewer token.
+     */
+    private static String reader() {
+        return suite.bearer("receptionist");
     }
 
     private static List<Map<String, Object>> apiEvents(String queueId) throws Exception {
-        return StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/events?limit=10000", viewer())
+        return StaffClient.getJson(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/events?limit=10000", reader())
                 .getList("$");
     }
 

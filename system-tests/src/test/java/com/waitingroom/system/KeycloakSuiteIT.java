@@ -95,7 +95,7 @@ class KeycloakSuiteIT {
 
         // Audit: the event names the receptionist token's subject and the role it acted under.
         JsonNode receptionist = KeycloakServer.claims(bearer("receptionist").substring("Bearer ".length()));
-        JsonPath events = given().header("Authorization", bearer("viewer"))
+        JsonPath events = given().header("Authorization", bearer("receptionist"))
                 .get(suite.api.baseUrl() + "/api/waiting-rooms/" + queueId + "/events")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(receptionist.get("sub").asText(), receptionist.get("sub").asText()),

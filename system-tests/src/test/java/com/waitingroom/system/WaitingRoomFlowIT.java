@@ -40,7 +40,7 @@ class WaitingRoomFlowIT extends SuiteTest {
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
 
         assertEquals(List.of("P-URGENT", "P-MEDIUM", "P-LOW"), patientIdsInProjection(queueId));
-        JsonPath events = given().header("Authorization", suite.bearer("viewer"))
+        JsonPath events = given().header("Authorization", suite.bearer("receptionist"))
                 .get(suite.api.baseUrl() + "/api/waiting-rooms/{q}/events", queueId)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("WaitingQueueCreated", "PatientCheckedIn", "PatientCheckedIn", "PatientCheckedIn"),

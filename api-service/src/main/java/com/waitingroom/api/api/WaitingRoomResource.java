@@ -92,7 +92,8 @@ public class WaitingRoomResource {
 
     @GET
     @Path("{queueId}/events")
-    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
+    // Patient data (names, notes, outcomes): staff only; a screen's viewer token reads the lines.
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The queue's event stream from version fromVersion (default 1), at most limit events")
     public Uni<Response> events(@PathParam("queueId") String rawQueueId,
                                 @QueryParam("fromVersion") String rawFromVersion,
@@ -138,7 +139,7 @@ public class WaitingRoomResource {
 
     @GET
     @Path("{queueId}/patients/{patientId}")
-    @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Current state of a patient's visit, from the event store")
     public Uni<Response> patient(@PathParam("queueId") String rawQueueId, @PathParam("patientId") String rawPatientId) {
         return Uni.createFrom().deferred(() -> {

@@ -158,12 +158,16 @@ class AccessControlTest {
                     "the outbox envelope (what the projections receive) carries the same actor");
         }
 
-        // every staff role and the viewer read what they act on; the stream shows the actors
-        for (String role : List.of(VIEWER, RECEPTIONIST, CASHIER, DOCTOR, ADMIN)) {
+        // every staff role reads what it acts on; a screen's viewer token reads the queue, not patient
+        // data (the patient's visit, the event stream with notes); the stream shows the actors
+        for (String role : List.of(RECEPTIONIST, CASHIER, DOCTOR, ADMIN)) {
             as(role).get(BASE + queueId).then().statusCode(200);
             as(role).get(BASE + queueId + "/patients/P1").then().statusCode(200);
         }
-        Response events = as(VIEWER).get(BASE + queueId + "/events");
+        as(VIEWER).get(BASE + queueId).then().statusCode(200);
+        assertForbidden(as(VIEWER).get(BASE + queueId + "/patients/P1"));
+        assertForbidden(as(VIEWER).get(BASE + queueId + "/events"));
+        Response events = as(CASHIER).get(BASE + queueId + "/events");
         events.then().statusCode(200);
         for (int i = 0; i < expected.size(); i++) {
             events.then().body("[" + i + "].actor", equalTo(expected.get(i).get(1)))

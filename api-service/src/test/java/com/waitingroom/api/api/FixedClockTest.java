@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import static com.waitingroom.api.api.Tokens.as;
 import static com.waitingroom.security.Roles.RECEPTIONIST;
-import static com.waitingroom.security.Roles.VIEWER;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,7 +32,7 @@ class FixedClockTest {
                 .body("{\"patientId\":\"P1\",\"patientName\":\"Ana\",\"priority\":\"Low\",\"consultationType\":\"GP\"}")
                 .post("/api/waiting-rooms/" + queueId + "/check-ins").then().statusCode(201);
 
-        as(VIEWER).get("/api/waiting-rooms/" + queueId + "/events").then().statusCode(200)
+        as(RECEPTIONIST).get("/api/waiting-rooms/" + queueId + "/events").then().statusCode(200)
                 .body("[0].occurredAt", equalTo(TestClock.NOW.toString()))
                 .body("[1].occurredAt", equalTo(TestClock.NOW.toString()));
         Map<String, Object> stored = TestDb.rows(

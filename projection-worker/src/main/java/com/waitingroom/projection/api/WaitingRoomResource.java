@@ -32,8 +32,9 @@ import java.util.function.ToLongFunction;
  * and Cache-Control: no-cache, so displays poll with If-None-Match and mostly get 304. "Now" is the
  * injected {@link Clock} (tests fix it).
  *
- * <p>Every view needs a bearer token with role viewer, or a staff role (receptionist, cashier, doctor:
- * staff read what they act on), or admin.
+ * <p>The lines (queue, monitor, next turn) need a bearer token with role viewer (a waiting-room screen),
+ * or a staff role (receptionist, cashier, doctor: staff read what they act on), or admin; history and
+ * trajectories (patient-level data) need a staff role or admin.
  */
 @Path("/api/waiting-rooms/{queueId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -90,6 +91,8 @@ public class WaitingRoomResource {
                 () -> found(queueId, queries.nextTurn(queueId, clock.instant())), Views.NextTurn::version);
     }
 
+    // Patient-level data (names, notes, outcomes, who did what): staff only, not a screen's viewer token.
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @GET
     @Path("/history")
     @Operation(summary = "Last N finished visits (completed, cancelled or left), most recent first")
@@ -104,6 +107,8 @@ public class WaitingRoomResource {
                 () -> new Views.History(queueId, version, queries.history(queueId, limit)), Views.History::version);
     }
 
+    // Patient-level data (names, notes, outcomes, who did what): staff only, not a screen's viewer token.
+    @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @GET
     @Path("/patients/{patientId}/trajectory")
     @Operation(summary = "Every step of every visit of one patient with timestamps, grouped by visit")
