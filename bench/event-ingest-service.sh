@@ -133,7 +133,7 @@ wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Cont
   "$TOKEN" "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
 
 # The most requests/s this JVM can answer at all here: a GET no handler serves (404 from the router,
-# after the token verification every request pays).
+# after the token check: verified once, then found in service-security's token cache).
 echo "HTTP ceiling phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
 ceiling=$(wrk -t"$WRK_THREADS" -c"$SINGLE_CONNECTIONS" -d"${DURATION}s" -H "Authorization: Bearer $TOKEN" \
   "http://127.0.0.1:$PORT/bench-ceiling" | awk '/^Requests\/sec/ {print $2}')

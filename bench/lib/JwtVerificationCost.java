@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * What verifying one bearer token costs api-service: the same token verified again and again with
- * smallrye-jwt's parser (the one Quarkus' smallrye-jwt extension runs for every request), configured
+ * smallrye-jwt's parser (the one Quarkus' smallrye-jwt extension runs for a token the service has not
+ * verified yet; service-security then remembers it until it expires), configured
  * as the service is (issuer, audience, groups claim, public key location), on one thread.
  * Run by bench/api-service.sh as a single-file program on the service's own jars:
  *
