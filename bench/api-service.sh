@@ -64,12 +64,7 @@ command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk 
 [ -f "$APP_DIR/quarkus-run.jar" ] || mvn -B -ntp -o -q -pl api-service package -DskipTests
 
 # A throw-away token issuer for this run: the services trust its public key, wrk sends its token.
-export WAITING_ROOM_STATE=$WORK/state
-source deploy/local/local-issuer.sh
-ensure_local_issuer
-export AUTH_ISSUER=$LOCAL_ISSUER_URL AUTH_JWKS_URL=file:$LOCAL_ISSUER_PUBLIC_KEY AUTH_AUDIENCE=waiting-room
-BENCH_TOKEN=$(bash deploy/local/token.sh receptionist bench-receptionist 86400)
-export BENCH_TOKEN
+bench_issuer "$WORK/state" receptionist bench-receptionist
 WITH_RELAY=${BENCH_WITH_RELAY:-1}
 if [ "$WITH_RELAY" = 1 ] && [ ! -f "$RELAY_JAR" ]; then
   mvn -B -ntp -o -q -pl outbox-worker package -DskipTests >/dev/null 2>&1 || { echo "outbox-worker does not build: runs 3-4 skipped"; WITH_RELAY=0; }

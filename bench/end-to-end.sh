@@ -56,12 +56,7 @@ for module in api-service outbox-worker projection-worker; do
 done
 
 # A throw-away token issuer for this run: the services trust its public key, wrk sends its token.
-export WAITING_ROOM_STATE=$WORK/state
-source deploy/local/local-issuer.sh
-ensure_local_issuer
-export AUTH_ISSUER=$LOCAL_ISSUER_URL AUTH_JWKS_URL=file:$LOCAL_ISSUER_PUBLIC_KEY AUTH_AUDIENCE=waiting-room
-BENCH_TOKEN=$(bash deploy/local/token.sh receptionist bench-receptionist 86400)
-export BENCH_TOKEN
+bench_issuer "$WORK/state" receptionist bench-receptionist
 
 # A fresh database and queue every run, so figures do not depend on what earlier runs left.
 psql_admin -c "DROP DATABASE IF EXISTS \"$DB\"" -c "CREATE DATABASE \"$DB\" OWNER waitingroom"

@@ -31,3 +31,15 @@ jit_ticks() {
   done
   echo "$total"
 }
+
+# bench_issuer DIR ROLE SUBJECT: a throw-away token issuer for one bench run (key pair under DIR, via
+# deploy/local/local-issuer.sh): exports AUTH_ISSUER/AUTH_JWKS_URL/AUTH_AUDIENCE for the services it
+# starts (they trust its public key) and BENCH_TOKEN, a 24 h token of ROLE for the load generator.
+bench_issuer() {
+  export WAITING_ROOM_STATE=$1
+  source deploy/local/local-issuer.sh
+  ensure_local_issuer
+  export AUTH_ISSUER=$LOCAL_ISSUER_URL AUTH_JWKS_URL=file:$LOCAL_ISSUER_PUBLIC_KEY AUTH_AUDIENCE=waiting-room
+  BENCH_TOKEN=$(bash deploy/local/token.sh "$2" "$3" 86400)
+  export BENCH_TOKEN
+}
