@@ -8,6 +8,7 @@ import com.waitingroom.api.api.WaitingRoomResource;
 import com.waitingroom.api.domain.FieldError;
 import com.waitingroom.api.domain.QueueSnapshot;
 import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.events.ConsultingRoomActivated;
 import com.waitingroom.kernel.events.ConsultingRoomDeactivated;
 import com.waitingroom.kernel.events.PatientAbsentAtCashier;
@@ -28,10 +29,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Types this service (de)serialises with its own ObjectMapper, and the resource whose methods'
- * {@code @RolesAllowed} lists {@code Caller} reads at run time: kept for native images.
+ * {@code @RolesAllowed} lists {@code Caller} reads at run time: kept for native images. Priority's
+ * {@code @JsonValue}/{@code @JsonCreator} methods too: without them a native image wrote "HIGH", not "High".
  */
 @RegisterForReflection(targets = {
-        EventEnvelope.class, WaitingQueueCreated.class, PatientCheckedIn.class, PatientCalledAtCashier.class,
+        EventEnvelope.class, Priority.class, WaitingQueueCreated.class, PatientCheckedIn.class, PatientCalledAtCashier.class,
         PatientPaymentValidated.class, PatientPaymentPending.class, PatientAbsentAtCashier.class,
         PatientCancelledByPayment.class, ConsultingRoomActivated.class, ConsultingRoomDeactivated.class,
         PatientClaimedForAttention.class, PatientCalled.class, PatientConsultationStarted.class,
