@@ -17,13 +17,14 @@ import java.util.concurrent.TimeUnit;
 import com.waitingroom.testsupport.auth.LocalIssuer;
 
 /**
- * The module's packaged Quarkus app ({@code target/quarkus-app/quarkus-run.jar}, test profile) running as
- * its own process on a free port, its output in a log file under {@code target/}: for tests of what
- * only a real process does, such as draining on SIGTERM. {@link #close()} kills it if still alive.
+ * The module's packaged Quarkus app (test profile) running as its own process on a free port, its output
+ * in a log file under {@code target/}: for tests of what only a real process does, such as draining on
+ * SIGTERM. It is the artifact the module was last built as ({@link PackagedArtifact}): the JVM app after
+ * {@code mvn verify}, the native executable after {@code mvn -Pnative verify}. {@link #close()} kills it
+ * if still alive.
  */
 public final class PackagedService implements AutoCloseable {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Duration START_UP = Duration.ofSeconds(90);
 
     private final Process process;
@@ -45,25 +46,21 @@ public final class PackagedService implements AutoCloseable {
     }
 
     /**
-     * Starts the jar and waits until readiness is UP.
+     * Starts the app and waits until readiness is UP.
      *
      * @param maxHeap e.g. {@code "256m"}
      * @param logName file name under {@code target/}
      */
     public static PackagedService startReady(String maxHeap, String logName) throws IOException, InterruptedException {
-        if (!Files.exists(JAR)) {
-            throw new AssertionError("package the app first (mvn verify does)");
-        }
+        PackagedArtifact artifact = PackagedArtifact.lastBuilt(Path.of("."));
         int port = freePort();
         int managementPort = freePort();
         File log = new File("target", logName);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + managementPort));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dquarkus.profile=test",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort));
         // Bearer tokens of this JVM's test issuer are valid for the service.
-        LocalIssuer.shared().quarkusConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        LocalIssuer.shared().quarkusConfig().forEach((key, value) -> options.add("-D" + key + "=" + value));
+        Process process = new ProcessBuilder(artifact.command(options)).redirectErrorStream(true).redirectOutput(log).start();
         PackagedService service = new PackagedService(process, port, managementPort, log);
         try {
             service.awaitReady();
@@ -91,7 +88,7 @@ public final class PackagedService implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
-    /** Asks the JVM to shut down, as Kubernetes does before it kills a pod. */
+    /** Asks the process to shut down, as Kubernetes does before it kills a pod. */
     public void sigterm() {
         process.destroy();
     }
