@@ -57,7 +57,7 @@ class BrokerRecoveryTest {
 
         try (java.sql.Connection db = LocalInfra.connect(ProjectionTestInfra.DATABASE);
              Connection rabbit = TestEvents.rabbit(); Channel direct = rabbit.createChannel();
-             CapturedLog log = CapturedLog.atOrAbove(Level.WARNING)) {
+             LogLines log = logAtOrAbove(Level.WARNING)) {
             spyOnApplications(db);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     management().get("/q/health/ready").then().statusCode(200));
@@ -121,6 +121,11 @@ class BrokerRecoveryTest {
                 statement.execute("DROP TRIGGER IF EXISTS test_recovery_spy ON projection.applied_events");
             }
         }
+    }
+
+    /** The application's log: in-process here, its log file in {@link BrokerRecoveryIT}. */
+    LogLines logAtOrAbove(Level threshold) {
+        return CapturedLog.atOrAbove(threshold);
     }
 
     /** Streams of one queue creation and check-ins, interleaved on the wire as concurrent commands would be. */

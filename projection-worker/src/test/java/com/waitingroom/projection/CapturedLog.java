@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * Records what the application logs (every logger, through JBoss LogManager's root) at or above a
  * level while it is open, so a test can assert on log lines: e.g. that an outage logs no ERROR.
  */
-final class CapturedLog extends Handler implements AutoCloseable {
+final class CapturedLog extends Handler implements LogLines {
 
     /** One record, its message formatted and the messages of its causes appended. */
     record Line(Level level, String logger, String text) {
@@ -36,7 +36,8 @@ final class CapturedLog extends Handler implements AutoCloseable {
         return log;
     }
 
-    List<Line> lines() {
+    @Override
+    public List<Line> lines() {
         return List.copyOf(lines);
     }
 
