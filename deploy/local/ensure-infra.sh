@@ -11,7 +11,7 @@ PG_PASSWORD=${PG_PASSWORD:-waitingroom}
 RABBITMQ_HOST=${RABBITMQ_HOST:-127.0.0.1}
 RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
 # Runtime databases and one per test suite, so suites never see each other's rows.
-DATABASES=${DATABASES:-"waitingroom eventingest waitingroom_api_test waitingroom_outbox_test waitingroom_projection_test waitingroom_fidelity_test eventingest_test waitingroom_system_test"}
+DATABASES=${DATABASES:-"waitingroom eventingest waitingroom_api_test waitingroom_outbox_test waitingroom_projection_test waitingroom_fidelity_test eventingest_test waitingroom_system_test eventingest_system_test"}
 
 log() { printf '[infra] %s\n' "$*"; }
 

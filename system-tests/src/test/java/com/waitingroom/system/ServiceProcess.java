@@ -5,19 +5,23 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.waitingroom.testsupport.PackagedArtifact;
+
 /**
- * One packaged service started the way an operator starts it: `java -jar quarkus-run.jar` with
- * configuration in environment variables. Output goes to target/system-test-logs/NAME.log.
+ * One packaged service started the way an operator starts it, with configuration in environment
+ * variables: `java -jar quarkus-run.jar`, or its native executable when the suite runs with
+ * {@code -Dsuite.launch=native} (mvn -Pnative). Output goes to target/system-test-logs/NAME.log.
  */
 final class ServiceProcess {
 
     private final String name;
-    private final Path jar;
+    private final Path moduleDir;
     private final Map<String, String> environment;
     private final int httpPort;
     private final int managementPort;
@@ -26,7 +30,7 @@ final class ServiceProcess {
 
     ServiceProcess(String name, Path suiteRoot, int httpPort, int managementPort, Map<String, String> environment) {
         this.name = name;
-        this.jar = suiteRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        this.moduleDir = suiteRoot.resolve(name);
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.environment = environment;
@@ -43,12 +47,14 @@ final class ServiceProcess {
     }
 
     void start() throws IOException {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: package " + name + " first (mvn package)");
-        }
+        PackagedArtifact artifact = artifact();
         Files.createDirectories(logFile.getParent());
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()))
+        Files.writeString(logFile, "=== " + artifact.kind() + " " + artifact.path() + System.lineSeparator(),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        List<String> options = artifact.kind() == PackagedArtifact.Kind.NATIVE
+                ? List.of("-Xmx256m")
+                : List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+        ProcessBuilder builder = new ProcessBuilder(artifact.command(options))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(environment);
@@ -113,7 +119,20 @@ final class ServiceProcess {
         }
     }
 
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** -Dsuite.launch=native: the native executables must have been built (mvn -Pnative verify per service). */
+    private PackagedArtifact artifact() {
+        if (nativeLaunch()) {
+            PackagedArtifact built = PackagedArtifact.lastBuilt(moduleDir);
+            if (built.kind() != PackagedArtifact.Kind.NATIVE) {
+                throw new IllegalStateException(name + " was last built as a JVM app: build its native executable"
+                        + " first (mvn -Pnative verify -f " + name + "/pom.xml)");
+            }
+            return built;
+        }
+        return PackagedArtifact.jar(moduleDir);
+    }
+
+    static boolean nativeLaunch() {
+        return "native".equals(System.getProperty("suite.launch", "jar"));
     }
 }

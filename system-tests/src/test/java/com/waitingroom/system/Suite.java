@@ -19,12 +19,14 @@ import java.util.function.Function;
 import com.waitingroom.testsupport.auth.LocalIssuer;
 
 /**
- * The three services of the waiting-room flow, started as separate processes against a
- * database and exchange/queue names reserved for this suite, from a clean state.
+ * The four services, started as separate processes against databases and exchange/queue names
+ * reserved for this suite, from a clean state: the three of the waiting-room flow share one
+ * database, event-ingest-service has its own (as in production).
  */
 final class Suite implements AutoCloseable {
 
     static final String DATABASE = "waitingroom_system_test";
+    static final String INGEST_DATABASE = "eventingest_system_test";
     static final String EXCHANGE = "waiting-room.events.system-test";
     static final String QUEUE = "projection-worker.system-test";
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -32,6 +34,7 @@ final class Suite implements AutoCloseable {
     final ServiceProcess api;
     final ServiceProcess outbox;
     final ServiceProcess projection;
+    final ServiceProcess ingest;
     /** The Authorization header value for a role, from the issuer the services trust. */
     private final Function<String, String> bearers;
 
@@ -53,6 +56,9 @@ final class Suite implements AutoCloseable {
         api = new ServiceProcess("api-service", root, freePort(), freePort(), environment);
         outbox = new ServiceProcess("outbox-worker", root, freePort(), freePort(), environment);
         projection = new ServiceProcess("projection-worker", root, freePort(), freePort(), environment);
+        Map<String, String> ingestEnvironment = new HashMap<>(environment);
+        ingestEnvironment.put("PG_DB", INGEST_DATABASE);
+        ingest = new ServiceProcess("event-ingest-service", root, freePort(), freePort(), ingestEnvironment);
     }
 
     /** The suite trusting this JVM's test issuer (test-support's LocalIssuer). */
@@ -61,7 +67,7 @@ final class Suite implements AutoCloseable {
     }
 
     /**
-     * Resets the suite's database and broker objects, then starts api → (outbox ∥ projection)
+     * Resets the suite's databases and broker objects, then starts api → (outbox ∥ projection ∥ ingest)
      * with the given AUTH_* environment; {@code bearers} gives a token of that issuer per role.
      */
     static Suite start(Map<String, String> authEnvironment, Function<String, String> bearers) throws Exception {
@@ -74,8 +80,10 @@ final class Suite implements AutoCloseable {
             suite.api.awaitReady(START_TIMEOUT);
             suite.outbox.start();
             suite.projection.start();
+            suite.ingest.start();
             suite.outbox.awaitReady(START_TIMEOUT);
             suite.projection.awaitReady(START_TIMEOUT);
+            suite.ingest.awaitReady(START_TIMEOUT);
             return suite;
         } catch (Exception | Error e) {
             suite.close();
@@ -90,6 +98,7 @@ final class Suite implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        ingest.stop();
         projection.stop();
         outbox.stop();
         api.stop();
@@ -101,11 +110,13 @@ final class Suite implements AutoCloseable {
     }
 
     private static void resetDatabase() throws SQLException {
-        try (java.sql.Connection connection = LocalInfra.connect(DATABASE);
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS projection CASCADE");
-            statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
-            statement.execute("CREATE SCHEMA public");
+        for (String database : new String[] {DATABASE, INGEST_DATABASE}) {
+            try (java.sql.Connection connection = LocalInfra.connect(database);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS projection CASCADE");
+                statement.execute("DROP SCHEMA IF EXISTS public CASCADE");
+                statement.execute("CREATE SCHEMA public");
+            }
         }
     }
 

@@ -3,7 +3,7 @@ package com.waitingroom.system;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A test class that runs against the three packaged services, started once for the class. */
+/** A test class that runs against the four packaged services, started once for the class. */
 abstract class SuiteTest {
 
     static Suite suite;
