@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): provisions local PostgreSQL + RabbitMQ if needed,
-# validates deploy/ (k8s, compose, Prometheus rules), then builds every module and runs every
-# test suite (unit, @QuarkusTest, packaged-app ITs, system tests) against them.
+# validates deploy/ (k8s, compose, Prometheus rules), builds every module and runs every test suite
+# (unit, @QuarkusTest, packaged-app ITs, system tests) against them on the JVM, then builds the four
+# native executables and runs the integration tests and system tests again against those
+# (deploy/local/native-tests.sh; NATIVE=0 skips that phase for a quick local run, never in CI).
+# Extra arguments go to the JVM phase's Maven.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source deploy/local/lib/mvn-retry.sh
 bash deploy/local/ensure-infra.sh
 bash deploy/validate.sh
 
-# A download from Maven Central that stalls fails after 60 s (.mvn/maven.config) instead of hanging
-# for Maven's default 30 min; such a network failure (not a test failure) gets the build rerun.
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-for attempt in 1 2 3; do
-    status=0
-    mvn -B -ntp ${MVN_ARGS:-} verify "$@" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
-    if [ "$status" -eq 0 ]; then
-        exit 0
-    fi
-    if ! grep -qE 'Could not (transfer|resolve|download)|Failed to read artifact descriptor|Read timed out|Connection reset' "$log"; then
-        exit "$status"
-    fi
-    echo "run-tests: downloading from Maven Central failed (attempt $attempt of 3); retrying" >&2
-done
-exit "$status"
+started=$(date +%s)
+# install, not only verify: the native phase builds each service on its own (-f) against these modules.
+mvn_retry install "$@"
+echo "run-tests: JVM phase passed in $(( $(date +%s) - started )) s"
+
+if [ "${NATIVE:-1}" = 0 ]; then
+    echo "run-tests: NATIVE=0, native executables neither built nor tested" >&2
+    exit 0
+fi
+bash deploy/local/native-tests.sh
