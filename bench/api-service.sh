@@ -28,6 +28,8 @@
 # runs also print how late a sleeping thread wakes up meanwhile (bench/lib/wakeup_jitter.py): the
 # machine's own floor under any latency tail.
 # APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
+# BENCH_NATIVE=1 runs the native executables of api-service and outbox-worker instead of the jars
+# (build them with mvn -Pnative verify -f MODULE/pom.xml); the service's peak RSS is printed either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -77,8 +79,13 @@ psql_db -q -c "DO \$\$ BEGIN IF to_regclass('events') IS NOT NULL THEN
         TRUNCATE events, outbox, snapshots, idempotency_keys; END IF; END \$\$;" >/dev/null
 
 if [ "${BENCH_TOKEN_CACHE:-on}" = off ]; then export AUTH_TOKEN_CACHE_MAX_ENTRIES=0; fi
+if [ "${BENCH_NATIVE:-0}" = 1 ]; then
+  service_command api-service ${JAVA_OPTS:--Xmx512m}
+else
+  SERVICE_CMD=(java ${JAVA_OPTS:--Xmx512m} -jar "$APP_DIR/quarkus-run.jar")
+fi
 HTTP_PORT=$PORT MANAGEMENT_PORT=$MANAGEMENT_PORT PG_DB=$DB PG_POOL_SIZE=${PG_POOL_SIZE:-16} \
-  java ${JAVA_OPTS:--Xmx512m} -jar "$APP_DIR/quarkus-run.jar" >"$WORK/app.log" 2>&1 &
+  "${SERVICE_CMD[@]}" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 wait_ready "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" "$APP_PID" "$WORK/app.log"
 # The token is accepted, and a request without one is not.
@@ -115,7 +122,7 @@ run() {
 # Enough connections that the schedule, not the service time, sets the paced rate.
 PACED_CONNECTIONS=$(( TARGET_RATE / 10 > 16 ? TARGET_RATE / 10 : 16 ))
 
-echo "api-service check-in benchmark: $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
+echo "api-service check-in benchmark ($([ "${BENCH_NATIVE:-0}" = 1 ] && echo native executable || echo JVM)): $(nproc) cores (shared), PostgreSQL $PG_HOST:$PG_PORT/$DB, $QUEUES queues, ${SECONDS_PER_RUN}s per run"
 echo "access control on: every check-in carries an RS256 bearer token (receptionist), verified by the service" \
   "(verified-token cache ${BENCH_TOKEN_CACHE:-on})"
 java -Xmx256m -cp "$APP_DIR/lib/boot/*:$APP_DIR/lib/main/*" bench/lib/JwtVerificationCost.java "$BENCH_TOKEN" "$AUTH_ISSUER" \
@@ -133,8 +140,9 @@ if [ "$WITH_RELAY" = 1 ]; then
   # The relay starts on an empty outbox: otherwise runs 3-4 would measure it draining the
   # warm-up's and runs 1-2's few hundred thousand rows.
   psql_db -qc "TRUNCATE outbox"
+  service_command outbox-worker -Xmx512m
   HTTP_PORT=$RELAY_PORT MANAGEMENT_PORT=$RELAY_MANAGEMENT_PORT PG_DB=$DB EVENTS_EXCHANGE=$RELAY_EXCHANGE \
-    java -Xmx512m -jar "$RELAY_JAR" >"$WORK/relay.log" 2>&1 &
+    "${SERVICE_CMD[@]}" >"$WORK/relay.log" 2>&1 &
   RELAY_PID=$!
   wait_ready "http://127.0.0.1:$RELAY_MANAGEMENT_PORT/q/health/ready" "$RELAY_PID" "$WORK/relay.log"
   echo "3) max throughput with the outbox-worker relaying: $CONNECTIONS connections"
@@ -153,3 +161,4 @@ echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}
   END {if (v["api_append_commands_per_statement_count"] > 0) printf "commands per commit (group commit): %.1f on average; version conflicts: %d\n",
        v["api_append_commands_per_statement_sum"] / v["api_append_commands_per_statement_count"], v["api_append_version_conflicts_total"]}' || true
+echo "api-service RSS: $(rss_mb "$APP_PID" VmRSS) MB now, $(rss_mb "$APP_PID" VmHWM) MB at peak"

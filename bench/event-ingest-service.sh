@@ -9,7 +9,9 @@
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 15]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
 #      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083),
-#      BENCH_MANAGEMENT_PORT (19083; health and metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2).
+#      BENCH_MANAGEMENT_PORT (19083; health and metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2),
+#      BENCH_NATIVE=1 (the native executable instead of the jar: mvn -Pnative verify -f event-ingest-service/pom.xml).
+#      The service's peak RSS is printed at the end.
 # Access control: the service trusts a throw-away issuer whose key pair is made in the temp dir
 # (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there, i.e. openssl); every request carries a
 # log-writer token of it, so the figures include the token verification each real request pays.
@@ -53,7 +55,7 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)..."
   if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
 fi
-if [[ ! -f "$JAR" ]]; then
+if [[ ${BENCH_NATIVE:-0} != 1 && ! -f "$JAR" ]]; then
   echo "building the service..."
   (cd "$ROOT" && mvn -B -ntp -q -o -pl event-ingest-service -am package -DskipTests)
 fi
@@ -74,9 +76,14 @@ cpu_ticks() {
        "pg_ticks=$(proc_ticks $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"))"
 }
 
-echo "starting the service on 127.0.0.1:$PORT, management on $MANAGEMENT_PORT (database $PG_DB)..."
+if [[ ${BENCH_NATIVE:-0} == 1 ]]; then
+  service_command "$MODULE" -Xmx1g
+else
+  SERVICE_CMD=(java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR")
+fi
+echo "starting the service ($([[ ${BENCH_NATIVE:-0} == 1 ]] && echo native executable || echo JVM)) on 127.0.0.1:$PORT, management on $MANAGEMENT_PORT (database $PG_DB)..."
 HTTP_PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" AUTH_ISSUER="$AUTH_ISSUER" AUTH_JWKS_URL="$AUTH_JWKS_URL" \
-  AUTH_AUDIENCE="$AUTH_AUDIENCE" java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
+  AUTH_AUDIENCE="$AUTH_AUDIENCE" "${SERVICE_CMD[@]}" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 wait_ready "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" "$SERVICE_PID" "$WORK/service.log"
 # the token is accepted (a refused token would make every phase count only non-201s)
@@ -149,6 +156,7 @@ flush_stats=$(awk '/^ingest_batch_size_sum/ {bs=$2} /^ingest_batch_size_count/ {
   /^ingest_flush_latency_seconds_sum/ {ls=$2} /^ingest_flush_latency_seconds_count/ {lc=$2}
   END { if (bc > 0) printf "%d commits, mean %.0f events per commit, mean commit %.1f ms", bc, bs/bc, 1000*ls/lc }' <<<"$metrics")
 
+rss="$(rss_mb "$SERVICE_PID" VmRSS) MB after the load, $(rss_mb "$SERVICE_PID" VmHWM) MB at peak"
 # SIGTERM: the service drains whatever is still queued before exiting.
 kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""
 
@@ -193,4 +201,5 @@ echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows
 echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
 echo "group commit : $flush_stats"
 echo "(rows may exceed acknowledged: requests committed while wrk was stopping are never counted as acknowledged)"
+echo "service RSS  : $rss"
 [[ $missing_single -eq 0 && $missing_batch -eq 0 ]]

@@ -43,3 +43,25 @@ bench_issuer() {
   BENCH_TOKEN=$(bash deploy/local/token.sh "$2" "$3" 86400)
   export BENCH_TOKEN
 }
+
+# service_command MODULE JVM_OPTIONS...: sets SERVICE_CMD (an array) to start MODULE as the benches
+# do: `java JVM_OPTIONS -jar MODULE/target/quarkus-app/quarkus-run.jar`, or with BENCH_NATIVE=1 its
+# native executable (mvn -Pnative verify -f MODULE/pom.xml builds it; -Xmx is kept, other JVM-only
+# options are dropped). Exits when the artifact is missing.
+service_command() {
+  local module=$1; shift
+  if [ "${BENCH_NATIVE:-0}" = 1 ]; then
+    local runner
+    runner=$(ls "$module"/target/*-runner 2>/dev/null | head -1)
+    [ -x "$runner" ] || { echo "no native executable in $module/target: mvn -Pnative verify -f $module/pom.xml" >&2; exit 1; }
+    SERVICE_CMD=("$runner")
+    local option
+    for option in "$@"; do case "$option" in -Xmx*|-Xms*) SERVICE_CMD+=("$option") ;; esac; done
+  else
+    [ -f "$module/target/quarkus-app/quarkus-run.jar" ] || { echo "no $module jar: mvn package -f $module/pom.xml" >&2; exit 1; }
+    SERVICE_CMD=(java "$@" -jar "$module/target/quarkus-app/quarkus-run.jar")
+  fi
+}
+
+# rss_mb PID FIELD: the process's VmRSS (now) or VmHWM (peak so far) in MB.
+rss_mb() { awk -v f="$2:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
