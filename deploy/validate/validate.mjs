@@ -15,7 +15,8 @@
 //     healthchecked, referenced files and named volumes exist; the four services' healthchecks use the
 //     management port, which is published on loopback only, and they get HTTP_HOST/MANAGEMENT_HOST
 //     0.0.0.0 and AUTH_* from the environment;
-//  4. Prometheus configurations scrape the management ports; Dockerfiles run as non-root, multi-stage.
+//  4. Prometheus configurations scrape the management ports; Dockerfiles run as non-root, multi-stage;
+//     native ones bound the heap.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -354,6 +355,11 @@ function validateDockerfiles() {
       if (/quarkus\.http\.host/.test(text)) fail(where, 'listen addresses come from HTTP_HOST/MANAGEMENT_HOST, not -Dquarkus.http.host');
       const exposed = (/^EXPOSE\s+(.*)$/m.exec(final)?.[1] ?? '').split(/\s+/).map(Number);
       if (!exposed.includes(http) || !exposed.includes(management)) fail(where, `EXPOSE ${http} ${management}`);
+      // A native executable's heap defaults to 80 % of the container limit: too much beside its
+      // 70-90 MB outside the heap (deploy/k8s/README.md, "Memory").
+      if (flavour === 'native' && !/^ENTRYPOINT .*(-XX:MaximumHeapSizePercent=|-Xmx)/m.test(final)) {
+        fail(where, 'the native ENTRYPOINT must bound the heap (-XX:MaximumHeapSizePercent or -Xmx)');
+      }
     }
   }
 }
