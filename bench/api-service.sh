@@ -116,7 +116,7 @@ run() {
   jvm1=$(proc_ticks "$APP_PID"); jit1=$(jit_ticks "$APP_PID"); pg1=$(pg_backend_ticks)
   checkins=$(psql_db -Atc "SELECT count(*) FROM events WHERE aggregate_id LIKE '$1$RUN-%' AND event_type = 'PatientCheckedIn'")
   [ "$checkins" -gt 0 ] && awk -v j=$((jvm1 - jvm0)) -v c=$((jit1 - jit0)) -v p=$((pg1 - pg0)) -v n="$checkins" \
-    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "  CPU ms per check-in: service JVM %.3f (JIT compiler threads %.3f), PostgreSQL backends %.3f\n",
+    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "  CPU ms per check-in: service process %.3f (JIT compiler threads %.3f), PostgreSQL backends %.3f\n",
       j * 1000 / hz / n, c * 1000 / hz / n, p * 1000 / hz / n }'
 }
 # Enough connections that the schedule, not the service time, sets the paced rate.

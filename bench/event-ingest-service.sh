@@ -192,7 +192,7 @@ awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="
 echo "HTTP ceiling : $(printf '%9.0f' "$ceiling") requests/s (GET answered 404 by the router after the token check, no handler work)"
 per_event_cpu() { # result acknowledged-events
   awk -v j="$(field "$1" jvm_ticks)" -v p="$(field "$1" pg_ticks)" -v e="$2" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { if (e > 0) printf "JVM %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'
+    'BEGIN { if (e > 0) printf "service %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'
 }
 echo "CPU per event: single $(per_event_cpu "$single" "$single_acked"); batch $(per_event_cpu "$batch" "$batch_acked")"
 awk -v t="$floor_ticks" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN { us = 1e6 * t / hz / 200000;
