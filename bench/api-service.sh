@@ -29,7 +29,8 @@
 # machine's own floor under any latency tail.
 # APP_DIR (default api-service/target/quarkus-app) runs another build, to compare two versions.
 # BENCH_NATIVE=1 runs the native executables of api-service and outbox-worker instead of the jars
-# (build them with mvn -Pnative verify -f MODULE/pom.xml); the service's peak RSS is printed either way.
+# (build them with mvn -Pnative verify -f MODULE/pom.xml; APP_DIR then only supplies the jars that the
+# JWT cost measurement loads); the service's peak RSS is printed either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -68,7 +69,7 @@ command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null || { echo "wrk 
 # A throw-away token issuer for this run: the services trust its public key, wrk sends its token.
 bench_issuer "$WORK/state" receptionist bench-receptionist
 WITH_RELAY=${BENCH_WITH_RELAY:-1}
-if [ "$WITH_RELAY" = 1 ] && [ ! -f "$RELAY_JAR" ]; then
+if [ "$WITH_RELAY" = 1 ] && [ "${BENCH_NATIVE:-0}" != 1 ] && [ ! -f "$RELAY_JAR" ]; then
   mvn -B -ntp -o -q -pl outbox-worker package -DskipTests >/dev/null 2>&1 || { echo "outbox-worker does not build: runs 3-4 skipped"; WITH_RELAY=0; }
 fi
 

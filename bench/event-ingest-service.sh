@@ -10,7 +10,7 @@
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
 #      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083),
 #      BENCH_MANAGEMENT_PORT (19083; health and metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2),
-#      BENCH_NATIVE=1 (the native executable instead of the jar: mvn -Pnative verify -f event-ingest-service/pom.xml).
+#      SERVICE_HEAP (maximum heap, 1g), BENCH_NATIVE=1 (the native executable instead of the jar: mvn -Pnative verify -f event-ingest-service/pom.xml).
 #      The service's peak RSS is printed at the end.
 # Access control: the service trusts a throw-away issuer whose key pair is made in the temp dir
 # (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there, i.e. openssl); every request carries a
@@ -77,9 +77,9 @@ cpu_ticks() {
 }
 
 if [[ ${BENCH_NATIVE:-0} == 1 ]]; then
-  service_command "$MODULE" -Xmx1g
+  service_command "$MODULE" "-Xmx${SERVICE_HEAP:-1g}"
 else
-  SERVICE_CMD=(java -Xmx1g ${SERVICE_JAVA_OPTS:-} -jar "$JAR")
+  SERVICE_CMD=(java "-Xmx${SERVICE_HEAP:-1g}" ${SERVICE_JAVA_OPTS:-} -jar "$JAR")
 fi
 echo "starting the service ($([[ ${BENCH_NATIVE:-0} == 1 ]] && echo native executable || echo JVM)) on 127.0.0.1:$PORT, management on $MANAGEMENT_PORT (database $PG_DB)..."
 HTTP_PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" AUTH_ISSUER="$AUTH_ISSUER" AUTH_JWKS_URL="$AUTH_JWKS_URL" \

@@ -6,6 +6,8 @@
 # long it took to exit. Throughput and RSS under load: bench/api-service.sh and
 # bench/event-ingest-service.sh with BENCH_NATIVE=1 (they print the peak RSS).
 # Needs both builds: mvn package (jar) and mvn -Pnative verify -f MODULE/pom.xml (native).
+# The services run against their own databases, waitingroom_native_bench and eventingest_native_bench
+# (created when missing, kept: drop them by hand), on ports 18180/19180.
 # ROUNDS (3) starts of each; SERVICES ("api-service outbox-worker projection-worker event-ingest-service").
 set -euo pipefail
 cd "$(dirname "$0")/.."

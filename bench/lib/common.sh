@@ -52,7 +52,7 @@ service_command() {
   local module=$1; shift
   if [ "${BENCH_NATIVE:-0}" = 1 ]; then
     local runner
-    runner=$(ls "$module"/target/*-runner 2>/dev/null | head -1)
+    runner=$(compgen -G "$module/target/*-runner" | head -1 || true)
     [ -x "$runner" ] || { echo "no native executable in $module/target: mvn -Pnative verify -f $module/pom.xml" >&2; exit 1; }
     SERVICE_CMD=("$runner")
     local option

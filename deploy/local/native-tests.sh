@@ -5,48 +5,59 @@
 # Expects the shared modules installed (run-tests.sh's JVM phase does it).
 #
 # The builder: $GRAALVM_HOME when it holds bin/native-image; otherwise the toolchain that
-# ../shared/native-toolchain/install.sh assembles from Maven Central and Debian packages, kept outside
-# the clone in $NATIVE_TOOLCHAIN_DIR (default /opt/native-toolchain) and reused by later runs.
+# ../shared/native-toolchain/install.sh (NATIVE_TOOLCHAIN_INSTALLER) assembles from Maven Central and
+# Debian packages, kept outside the clone in $NATIVE_TOOLCHAIN_DIR (default /opt/native-toolchain) and
+# reused by later runs. Assembling it needs root (it writes there and may add a deb-src entry).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/local/lib/mvn-retry.sh
 
 if [ -z "${GRAALVM_HOME:-}" ] || [ ! -x "$GRAALVM_HOME/bin/native-image" ]; then
     toolchain=${NATIVE_TOOLCHAIN_DIR:-/opt/native-toolchain}
-    installer=../shared/native-toolchain/install.sh
-    if [ ! -f "$installer" ]; then
-        echo "native-tests: no GRAALVM_HOME with bin/native-image and no $installer to assemble one" >&2
+    installer=${NATIVE_TOOLCHAIN_INSTALLER:-../shared/native-toolchain/install.sh}
+    if [ -f "$installer" ]; then
+        # Idempotent: stages already done are skipped, so a machine that has it pays ~1 s.
+        bash "$installer" "$toolchain"
+    elif [ ! -x "$toolchain/bin/native-image" ]; then
+        echo "native-tests: no GRAALVM_HOME with bin/native-image, no toolchain in $toolchain and no" \
+            "installer at $installer (NATIVE_TOOLCHAIN_INSTALLER)" >&2
         exit 1
     fi
-    # Idempotent: stages already done are skipped, so a machine that has it pays ~1 s.
-    bash "$installer" "$toolchain"
     export GRAALVM_HOME=$toolchain
 fi
-echo "native-tests: GRAALVM_HOME=$GRAALVM_HOME ($("$GRAALVM_HOME/bin/native-image" --version 2>/dev/null | head -1))"
+echo "native-tests: GRAALVM_HOME=$GRAALVM_HOME ($("$GRAALVM_HOME/bin/native-image" --version 2>/dev/null | head -1 || true))"
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
+report() { echo "native-tests: summary"; sed 's/^/  /' "$summary"; }
 for service in api-service outbox-worker projection-worker event-ingest-service; do
     log="$service/target/native-build.log"
     mkdir -p "$service/target"
+    rm -f "$service"/target/*-runner # a runner left by an earlier build must not be reported as this one
     started=$(date +%s)
     echo "native-tests: building and testing $service"
     status=0
-    mvn_retry -Pnative -DskipUnitTests verify -f "$service/pom.xml" > >(tee "$log") 2>&1 || status=$?
+    mvn_retry -Pnative -DskipUnitTests verify -f "$service/pom.xml" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
     elapsed=$(( $(date +%s) - started ))
-    # GraalVM's own figure: "Finished generating 'NAME' in 4m 31s."
-    build=$(grep -oE "Finished generating '[^']+' in [0-9hms ]+" "$log" | sed -E "s/.* in //" | tail -1)
-    binary=$(ls "$service"/target/*-runner 2>/dev/null | head -1)
+    # GraalVM's own figure: "Finished generating 'NAME' in 4m 31s." (or "in 59.3s.")
+    build=$(grep -oE "Finished generating '[^']+' in [0-9hms. ]+" "$log" | sed -E "s/.* in //; s/[. ]+$//" | tail -1 || true)
+    binary=$(compgen -G "$service/target/*-runner" | head -1 || true)
     size=$([ -n "$binary" ] && du -m "$binary" | cut -f1 || echo "?")
-    line="$service: image build ${build:-?}, binary ${size} MB, build + integration tests ${elapsed} s"
+    line="$service: image build ${build:-not finished}, binary ${size} MB, build + integration tests ${elapsed} s"
     echo "native-tests: $line"
     echo "$line" >> "$summary"
-    [ "$status" -eq 0 ] || { echo "native-tests: $service failed (log: $log)" >&2; cat "$summary"; exit "$status"; }
+    if [ "$status" -ne 0 ]; then
+        echo "native-tests: $service failed (log: $log)" >&2
+        report
+        exit "$status"
+    fi
 done
 
 started=$(date +%s)
 echo "native-tests: system tests with the four native executables"
-mvn_retry -Pnative -DskipUnitTests verify -f system-tests/pom.xml
-echo "system tests (natives): $(( $(date +%s) - started )) s" >> "$summary"
+status=0
+mvn_retry -Pnative -DskipUnitTests verify -f system-tests/pom.xml || status=$?
+echo "system tests (natives): $(( $(date +%s) - started )) s$([ "$status" -eq 0 ] || echo ", FAILED")" >> "$summary"
+report
+[ "$status" -eq 0 ] || exit "$status"
 echo "native-tests: all passed"
-sed 's/^/  /' "$summary"

@@ -357,8 +357,12 @@ function validateDockerfiles() {
       if (!exposed.includes(http) || !exposed.includes(management)) fail(where, `EXPOSE ${http} ${management}`);
       // A native executable's heap defaults to 80 % of the container limit: too much beside its
       // 70-90 MB outside the heap (deploy/k8s/README.md, "Memory").
-      if (flavour === 'native' && !/^ENTRYPOINT .*(-XX:MaximumHeapSizePercent=|-Xmx)/m.test(final)) {
-        fail(where, 'the native ENTRYPOINT must bound the heap (-XX:MaximumHeapSizePercent or -Xmx)');
+      if (flavour === 'native') {
+        const entrypoint = /^ENTRYPOINT (.*)$/m.exec(final)?.[1] ?? '';
+        const percent = /-XX:MaximumHeapSizePercent=(\d+)/.exec(entrypoint);
+        if (!(percent && Number(percent[1]) <= 50) && !/-Xmx\d/.test(entrypoint)) {
+          fail(where, 'the native ENTRYPOINT must bound the heap (-XX:MaximumHeapSizePercent<=50 or -Xmx)');
+        }
       }
     }
   }

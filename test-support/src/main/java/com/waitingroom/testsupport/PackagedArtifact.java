@@ -23,8 +23,8 @@ public record PackagedArtifact(Kind kind, Path path) {
         Path target = moduleDir.resolve("target");
         Path properties = target.resolve("quarkus-artifact.properties");
         if (!Files.exists(properties)) {
-            throw new AssertionError(properties + " is missing: package " + moduleDir.toAbsolutePath().getFileName()
-                    + " first (mvn verify does)");
+            throw new AssertionError(properties + " is missing: package "
+                    + moduleDir.toAbsolutePath().normalize().getFileName() + " first (mvn verify does)");
         }
         Properties values = new Properties();
         try (Reader reader = Files.newBufferedReader(properties)) {
