@@ -27,9 +27,9 @@ if [ -z "${GRAALVM_HOME:-}" ] || [ ! -x "$GRAALVM_HOME/bin/native-image" ]; then
 fi
 echo "native-tests: GRAALVM_HOME=$GRAALVM_HOME ($("$GRAALVM_HOME/bin/native-image" --version 2>/dev/null | head -1 || true))"
 
-summary=$(mktemp)
-trap 'rm -f "$summary"' EXIT
-report() { echo "native-tests: summary"; sed 's/^/  /' "$summary"; }
+# Kept in a variable, not a temp file: the pipeline subshells below would run an EXIT trap that removed it.
+summary=()
+report() { echo "native-tests: summary"; printf '  %s\n' "${summary[@]}"; }
 for service in api-service outbox-worker projection-worker event-ingest-service; do
     log="$service/target/native-build.log"
     mkdir -p "$service/target"
@@ -45,7 +45,7 @@ for service in api-service outbox-worker projection-worker event-ingest-service;
     size=$([ -n "$binary" ] && du -m "$binary" | cut -f1 || echo "?")
     line="$service: image build ${build:-not finished}, binary ${size} MB, build + integration tests ${elapsed} s"
     echo "native-tests: $line"
-    echo "$line" >> "$summary"
+    summary+=("$line")
     if [ "$status" -ne 0 ]; then
         echo "native-tests: $service failed (log: $log)" >&2
         report
@@ -57,7 +57,7 @@ started=$(date +%s)
 echo "native-tests: system tests with the four native executables"
 status=0
 mvn_retry -Pnative -DskipUnitTests verify -f system-tests/pom.xml || status=$?
-echo "system tests (natives): $(( $(date +%s) - started )) s$([ "$status" -eq 0 ] || echo ", FAILED")" >> "$summary"
+summary+=("system tests (natives): $(( $(date +%s) - started )) s$([ "$status" -eq 0 ] || echo ", FAILED")")
 report
 [ "$status" -eq 0 ] || exit "$status"
 echo "native-tests: all passed"
