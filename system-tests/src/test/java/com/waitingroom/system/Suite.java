@@ -3,10 +3,10 @@ package com.waitingroom.system;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.waitingroom.testsupport.FreePorts;
 import com.waitingroom.testsupport.LocalInfra;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -134,9 +134,7 @@ final class Suite implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.next(); // below the ephemeral range: no outgoing connection can take it first
     }
 }

@@ -3,7 +3,6 @@ package com.waitingroom.testsupport;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,10 +31,8 @@ public final class PackagedService implements AutoCloseable {
     private final int managementPort;
     private final File log;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.next();
     }
 
     private PackagedService(Process process, int port, int managementPort, File log) {

@@ -2,9 +2,6 @@ package com.waitingroom.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /**
@@ -54,11 +51,7 @@ public final class TestPorts {
         }
 
         private static String freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return String.valueOf(socket.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return String.valueOf(FreePorts.next());
         }
     }
 }
