@@ -1,12 +1,12 @@
 package com.waitingroom.system;
 
+import com.waitingroom.testsupport.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -84,7 +84,7 @@ final class KeycloakServer implements AutoCloseable {
     static KeycloakServer start() throws IOException, InterruptedException {
         Path root = suiteRoot();
         KeycloakServer server = new KeycloakServer(keycloakHome(root), javaHome(),
-                root.resolve("system-tests/target/system-test-logs/keycloak.log"), freePort());
+                root.resolve("system-tests/target/system-test-logs/keycloak.log"), FreePorts.next());
         try {
             server.launch();
             return server;
@@ -194,7 +194,7 @@ final class KeycloakServer implements AutoCloseable {
         List<String> command = List.of(kcSh.toString(), "start-dev",
                 "--http-host=127.0.0.1",
                 "--http-port=" + port,
-                "--http-management-port=" + freePort(),
+                "--http-management-port=" + FreePorts.next(),
                 "--hostname=" + baseUrl(),
                 "--db=dev-mem",
                 "--import-realm");
@@ -351,11 +351,6 @@ final class KeycloakServer implements AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static Path suiteRoot() {
         String root = System.getProperty("suite.root");

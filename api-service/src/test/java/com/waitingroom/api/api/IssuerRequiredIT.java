@@ -1,11 +1,11 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.testsupport.FreePorts;
 import com.waitingroom.testsupport.PackagedService;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ class IssuerRequiredIT {
         File log = new File("target", "issuer-required-it.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-Dquarkus.http.port=" + freePort(), "-Dquarkus.management.port=" + freePort(),
+                "-Dquarkus.http.port=" + FreePorts.next(), "-Dquarkus.management.port=" + FreePorts.next(),
                 // not the suite's database, and no migration: the refusal must not depend on them
                 "-Dquarkus.flyway.migrate-at-start=false",
                 "-jar", JAR.toString()))
@@ -53,9 +53,4 @@ class IssuerRequiredIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
