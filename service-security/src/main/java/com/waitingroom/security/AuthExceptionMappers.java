@@ -1,5 +1,7 @@
 package com.waitingroom.security;
 
+import com.waitingroom.http.jaxrs.ProblemResponses;
+
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,11 +29,8 @@ public class AuthExceptionMappers {
     }
 
     private static Response response(AuthProblems.Answer answer) {
-        Response.ResponseBuilder response = Response.status(answer.status()).type(AuthProblems.MEDIA_TYPE)
-                .entity(answer.body());
-        if (answer.challenge() != null) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, answer.challenge());
-        }
-        return response.build();
+        Response response = ProblemResponses.of(answer.problem());
+        return answer.challenge() == null ? response
+                : Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, answer.challenge()).build();
     }
 }

@@ -1,5 +1,7 @@
 package com.waitingroom.security;
 
+import com.waitingroom.http.FrameworkProblems;
+import com.waitingroom.http.HttpProblems;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -23,9 +25,11 @@ import org.jboss.logging.Logger;
 public class AuthProblemHandler {
 
     private static final Logger LOG = Logger.getLogger(AuthProblemHandler.class);
+    /** After the correlation id and the size limits (service-http), before everything else. */
+    static final int ORDER = FrameworkProblems.LIMITS_ORDER + 1;
 
     void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::requireBearer).failureHandler(this::handle);
+        router.route().order(ORDER).handler(this::requireBearer).failureHandler(this::handle);
     }
 
     void requireBearer(RoutingContext context) {
@@ -62,11 +66,9 @@ public class AuthProblemHandler {
     }
 
     public static void write(RoutingContext context, AuthProblems.Answer answer) {
-        var response = context.response().setStatusCode(answer.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, AuthProblems.MEDIA_TYPE);
         if (answer.challenge() != null) {
-            response.putHeader("WWW-Authenticate", answer.challenge());
+            context.response().putHeader("WWW-Authenticate", answer.challenge());
         }
-        response.end(answer.body());
+        HttpProblems.send(context, answer.problem());
     }
 }

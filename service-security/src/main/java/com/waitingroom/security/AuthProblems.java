@@ -1,5 +1,7 @@
 package com.waitingroom.security;
 
+import com.waitingroom.http.Problem;
+
 /**
  * The 401 and 403 answers of every service, as RFC 9457 problem details with the suite's stable
  * {@code code}. A 401 carries the RFC 6750 challenge; {@code error="invalid_token"} only when a
@@ -7,13 +9,15 @@ package com.waitingroom.security;
  */
 public final class AuthProblems {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = Problem.MEDIA_TYPE;
     public static final String REALM = "waiting-room";
 
-    private static final String TYPE_BASE = "https://waiting-room.local/problems/";
+    /** A ready answer: the problem and the WWW-Authenticate value (null for 403). */
+    public record Answer(Problem problem, String challenge) {
 
-    /** A ready answer: status, WWW-Authenticate value (null for 403) and JSON body. */
-    public record Answer(int status, String challenge, String body) {
+        public int status() {
+            return problem.status();
+        }
     }
 
     private AuthProblems() {
@@ -21,19 +25,19 @@ public final class AuthProblems {
 
     public static Answer unauthorized(boolean tokenPresented) {
         if (tokenPresented) {
-            return new Answer(401, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"",
-                    body(401, "Unauthorized", "INVALID_TOKEN",
-                            "The bearer token was refused: it is expired, not signed by the configured issuer, "
-                                    + "issued by another issuer or meant for another audience."));
+            return new Answer(Problem.of(401, "INVALID_TOKEN", "Unauthorized",
+                    "The bearer token was refused: it is expired, not signed by the configured issuer, "
+                            + "issued by another issuer or meant for another audience."),
+                    "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
         }
-        return new Answer(401, "Bearer realm=\"" + REALM + "\"",
-                body(401, "Unauthorized", "AUTHENTICATION_REQUIRED",
-                        "This endpoint needs a bearer token (Authorization: Bearer <JWT>) from the configured issuer."));
+        return new Answer(Problem.of(401, "AUTHENTICATION_REQUIRED", "Unauthorized",
+                "This endpoint needs a bearer token (Authorization: Bearer <JWT>) from the configured issuer."),
+                "Bearer realm=\"" + REALM + "\"");
     }
 
     public static Answer forbidden() {
-        return new Answer(403, null, body(403, "Forbidden", "ROLE_NOT_ALLOWED",
-                "The token is valid but none of its roles may perform this operation."));
+        return new Answer(Problem.of(403, "ROLE_NOT_ALLOWED", "Forbidden",
+                "The token is valid but none of its roles may perform this operation."), null);
     }
 
     /** True when the request carried an Authorization header with a Bearer token. */
@@ -41,12 +45,5 @@ public final class AuthProblems {
         return authorizationHeader != null
                 && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)
                 && authorizationHeader.length() > 7;
-    }
-
-    private static String body(int status, String title, String code, String detail) {
-        // Constant text only: no escaping needed, no JSON library needed.
-        return "{\"type\":\"" + TYPE_BASE + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}";
     }
 }

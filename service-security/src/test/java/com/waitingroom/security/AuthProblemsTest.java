@@ -13,10 +13,10 @@ class AuthProblemsTest {
     void challengeSaysInvalidTokenOnlyWhenATokenWasPresented() {
         assertEquals("Bearer realm=\"waiting-room\"", AuthProblems.unauthorized(false).challenge());
         assertEquals("Bearer realm=\"waiting-room\", error=\"invalid_token\"", AuthProblems.unauthorized(true).challenge());
-        assertTrue(AuthProblems.unauthorized(false).body().contains("\"code\":\"AUTHENTICATION_REQUIRED\""));
-        assertTrue(AuthProblems.unauthorized(true).body().contains("\"code\":\"INVALID_TOKEN\""));
+        assertTrue(AuthProblems.unauthorized(false).problem().toJson(null).contains("\"code\":\"AUTHENTICATION_REQUIRED\""));
+        assertTrue(AuthProblems.unauthorized(true).problem().toJson(null).contains("\"code\":\"INVALID_TOKEN\""));
         assertNull(AuthProblems.forbidden().challenge());
-        assertTrue(AuthProblems.forbidden().body().contains("\"status\":403"));
+        assertTrue(AuthProblems.forbidden().problem().toJson(null).contains("\"status\":403"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.http.CorrelationIds;
+
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
@@ -19,7 +21,7 @@ public class CommandHeaders {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
     private static final Pattern ENTITY_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
 
-    @HeaderParam(CorrelationFilter.HEADER)
+    @HeaderParam(CorrelationIds.HEADER)
     String correlationId;
 
     @HeaderParam(IDEMPOTENCY_KEY)

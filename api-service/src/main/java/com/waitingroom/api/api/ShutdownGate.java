@@ -1,5 +1,8 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.http.HttpProblems;
+import com.waitingroom.http.Problem;
+
 import com.waitingroom.api.config.ApiConfig;
 import com.waitingroom.support.shutdown.InFlight;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -107,13 +110,9 @@ public class ShutdownGate {
 
     private void refuse(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        Runnable answer = () -> ctx.response().setStatusCode(503)
-                .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .putHeader("Retry-After", retryAfterSeconds)
-                .putHeader(CorrelationFilter.HEADER, CorrelationFilter.validOrNew(request.getHeader(CorrelationFilter.HEADER)))
-                .end(Json.write(Problem.of(503, "Service unavailable", SHUTTING_DOWN,
-                        "this instance is shutting down and takes no new requests; nothing was recorded, retry after "
-                                + retryAfterSeconds + " s (another instance will answer)", null)));
+        Runnable answer = () -> HttpProblems.send(ctx, Problem.of(503, SHUTTING_DOWN, "Service unavailable",
+                "this instance is shutting down and takes no new requests; nothing was recorded, retry after "
+                        + retryAfterSeconds + " s (another instance will answer)").retryAfter(Long.parseLong(retryAfterSeconds)));
         // The body is read (and dropped) first: a connection closed with unread bytes is reset by the
         // kernel, and the reset can destroy this answer before the client reads it.
         if (request.isEnded() || "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {

@@ -21,6 +21,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -39,6 +40,8 @@ import java.util.function.BiFunction;
  */
 @Path("/api/waiting-rooms")
 @Produces(MediaType.APPLICATION_JSON)
+// Commands read JSON bodies; another declared media type is a 415 (a body without Content-Type is read as JSON).
+@Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "waiting-rooms")
 public class WaitingRoomResource {
 

@@ -1,7 +1,6 @@
 package com.waitingroom.api.config;
 
 import com.waitingroom.api.api.CommandResponse;
-import com.waitingroom.api.api.Problem;
 import com.waitingroom.api.api.Requests;
 import com.waitingroom.api.api.Views;
 import com.waitingroom.api.api.WaitingRoomResource;
@@ -39,7 +38,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         PatientClaimedForAttention.class, PatientCalled.class, PatientConsultationStarted.class,
         PatientAttentionCompleted.class, PatientAbsentAtConsultation.class, PatientCancelledByAbsence.class,
         PatientLeft.class, QueueSnapshot.class, QueueSnapshot.PatientState.class, QueueSnapshot.DeskState.class,
-        QueueSnapshot.RoomState.class, CommandResponse.class, Problem.class, FieldError.class,
+        QueueSnapshot.RoomState.class, CommandResponse.class, FieldError.class,
         Views.PatientView.class, Views.QueueView.class, Views.DeskView.class, Views.RoomView.class,
         Requests.CreateQueue.class, Requests.CheckIn.class, Requests.CallNextAtCashier.class,
         Requests.ValidatePayment.class, Requests.MarkPaymentPending.class, Requests.CancelByPayment.class,

@@ -1,6 +1,7 @@
 package com.waitingroom.api.api;
 
 import com.waitingroom.api.store.CommitOutcomeUnknownException;
+import com.waitingroom.http.Problem;
 import com.waitingroom.api.store.StoreUnavailableException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;

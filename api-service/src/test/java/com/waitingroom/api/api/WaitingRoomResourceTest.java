@@ -156,8 +156,11 @@ class WaitingRoomResourceTest {
         read().get(BASE + queueId + "/events").then()
                 .body("[0].correlationId", equalTo(generated))
                 .body("[1].correlationId", equalTo(generated));
-        assertProblem(json(RECEPTIONIST).header("X-Correlation-Id", "bad id with spaces").body(checkInBody("P2", "Low"))
-                .post(BASE + queueId + "/check-ins"), 400, "INVALID_CORRELATION_ID");
+        // an unsafe id is replaced, not refused (service-http CorrelationIds): the command is recorded under the id echoed
+        String replaced = json(RECEPTIONIST).header("X-Correlation-Id", "bad id with spaces").body(checkInBody("P2", "Low"))
+                .post(BASE + queueId + "/check-ins").then().statusCode(201).extract().header("X-Correlation-Id");
+        assertTrue(replaced.matches("[0-9a-f-]{36}"), replaced);
+        read().get(BASE + queueId + "/events").then().body("[2].correlationId", equalTo(replaced));
     }
 
     @Test

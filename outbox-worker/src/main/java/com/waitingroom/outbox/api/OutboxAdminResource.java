@@ -1,5 +1,6 @@
 package com.waitingroom.outbox.api;
 
+import com.waitingroom.http.Problem;
 import com.waitingroom.outbox.messaging.OutboxRelay;
 import com.waitingroom.outbox.store.OutboxAdminStore;
 import com.waitingroom.security.Roles;
@@ -68,7 +69,7 @@ public class OutboxAdminResource {
         long after = parseLong(afterId, 0, "afterId", 0, Long.MAX_VALUE, errors);
         long size = parseLong(limit, 50, "limit", 1, MAX_LIMIT, errors);
         if (!errors.isEmpty()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "invalid query parameters", errors);
+            return AdminProblems.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "invalid query parameters", errors);
         }
         List<OutboxAdminStore.RowView> rows = store.list(effectiveStatus, blankToNull(eventType),
                 blankToNull(aggregateId), after, (int) size);
@@ -83,16 +84,16 @@ public class OutboxAdminResource {
         List<Problem.FieldError> errors = new ArrayList<>();
         long rowId = parseLong(id, -1, "id", 1, Long.MAX_VALUE, errors);
         if (!errors.isEmpty()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "invalid row id", errors);
+            return AdminProblems.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "invalid row id", errors);
         }
         return switch (store.requeue(rowId)) {
             case REQUEUED -> {
                 relay.engine().wakeUp();
                 yield Response.ok(new RequeueResponse(1)).build();
             }
-            case NOT_FOUND -> Problem.response(Response.Status.NOT_FOUND, "OUTBOX_ROW_NOT_FOUND",
+            case NOT_FOUND -> AdminProblems.response(Response.Status.NOT_FOUND, "OUTBOX_ROW_NOT_FOUND",
                     "no outbox row " + rowId);
-            case NOT_DEAD -> Problem.response(Response.Status.CONFLICT, "OUTBOX_ROW_NOT_DEAD",
+            case NOT_DEAD -> AdminProblems.response(Response.Status.CONFLICT, "OUTBOX_ROW_NOT_DEAD",
                     "outbox row " + rowId + " is not dead; only dead rows can be requeued");
         };
     }
@@ -103,7 +104,7 @@ public class OutboxAdminResource {
     @RolesAllowed(Roles.ADMIN)
     public Response requeueDeadOfType(@QueryParam("eventType") String eventType) throws SQLException {
         if (eventType == null || eventType.isBlank()) {
-            return Problem.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "eventType is required",
+            return AdminProblems.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "eventType is required",
                     List.of(new Problem.FieldError("eventType", "must not be blank")));
         }
         int count = store.requeueDeadOfType(eventType.trim());

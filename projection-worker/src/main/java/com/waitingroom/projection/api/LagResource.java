@@ -1,5 +1,7 @@
 package com.waitingroom.projection.api;
 
+import com.waitingroom.http.Problem;
+
 import com.waitingroom.kernel.EventTypeRegistry;
 import com.waitingroom.projection.store.ProjectionStatusQueries;
 import com.waitingroom.security.Roles;

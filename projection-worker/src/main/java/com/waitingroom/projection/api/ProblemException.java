@@ -1,5 +1,7 @@
 package com.waitingroom.projection.api;
 
+import com.waitingroom.http.Problem;
+
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
@@ -33,7 +35,7 @@ public class ProblemException extends RuntimeException {
     public Problem toProblem() {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
-        return new Problem("about:blank", title, status, getMessage(), code, errors.isEmpty() ? null : errors);
+        return Problem.of(status, code, title, getMessage()).withErrors(errors);
     }
 
     public int status() {

@@ -1,5 +1,7 @@
 package com.waitingroom.projection.api;
 
+import com.waitingroom.http.Problem;
+
 import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.messaging.ParkedQueueResumer;
 import com.waitingroom.projection.messaging.ProjectionMetrics;
