@@ -13,7 +13,7 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
-command -v promtool >/dev/null || apt_install prometheus
+command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
 command -v node >/dev/null || apt_install nodejs npm
 command -v kubectl >/dev/null || apt_install kubectl || apt_install kubernetes-client
 

@@ -106,6 +106,11 @@ ensure_build_tools() {
     apt_install openjdk-17-jdk-headless
   fi
   command -v mvn >/dev/null || apt_install maven
+  # promtool: deploy/validate.sh checks the Prometheus rules with it and system-tests'
+  # MetricsExpositionIT lints every service's /q/metrics with it. Debian ships it only in the
+  # prometheus package (no separate promtool package), taken without recommends; on a systemd host
+  # the package also enables its own prometheus.service (:9090).
+  command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
 }
 
 ensure_build_tools

@@ -37,6 +37,10 @@ final class ServiceProcess {
         this.logFile = suiteRoot.resolve("system-tests/target/system-test-logs").resolve(name + ".log");
     }
 
+    String name() {
+        return name;
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
     }

@@ -137,7 +137,8 @@ public class EventWriter {
 
     /** Counts a rejection by reason; used by the HTTP layer too so all reasons share one metric. */
     public void countRejected(String reason, int events) {
-        registry.counter("ingest.events.rejected", "reason", reason).increment(events);
+        Counter.builder("ingest.events.rejected").tag("reason", reason)
+                .description("Events refused (not stored), by reason").register(registry).increment(events);
     }
 
     /**
