@@ -11,7 +11,7 @@
 #     commit-to-publish
 # Uses its own database (waitingroom_outbox_bench), exchange and queue; deletes them at the end.
 #     and counts the outbox NOTIFYs the writers sent meanwhile (0 while the relay is awake)
-# Bounded: every wait has a timeout. Env: ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
+# Bounded: every wait has a timeout. Env: BENCH_TRACE (none | unsampled | sampled, see fill()), ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
 # OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
 # copy of another build to compare two versions back to back), WORKER_JAVA_OPTS (e.g. a JFR recording),
 # BENCH_HTTP_PORT (18081) and BENCH_MANAGEMENT_PORT (19081; health and metrics),
@@ -243,13 +243,24 @@ wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
   done
   echo "TIMED OUT waiting for $1 dispatched rows"
 }
+# BENCH_TRACE: the trace context api-service stores with each row (phases 1 and 2): none (rows written
+# before tracing), unsampled (the default configuration: forwarded as stored) or sampled (a producer span
+# per row; nothing listens on the default OTLP endpoint, so the spans are dropped after a failed export).
+case "${BENCH_TRACE:-none}" in
+  none) TRACE_COLUMN=""; TRACE_VALUE="" ;;
+  unsampled|sampled)
+    TRACE_COLUMN=", traceparent"
+    flags=$([[ $BENCH_TRACE == sampled ]] && echo 01 || echo 00)
+    TRACE_VALUE=", '00-' || md5(id::text) || '-' || substr(md5(agg || ver), 1, 16) || '-$flags'" ;;
+  *) echo "BENCH_TRACE must be none, unsampled or sampled" >&2; exit 1 ;;
+esac
 fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix
   psql_db -c "
-    INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope)
+    INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope$TRACE_COLUMN)
     SELECT id, agg, ver, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
              'eventId', id, 'aggregateId', agg, 'aggregateType', 'WaitingQueue', 'version', ver,
              'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', '2026-01-01T00:00:00Z',
-             'correlationId', 'bench', 'payload', jsonb_build_object('queueId', agg, 'patientId', 'p' || g))
+             'correlationId', 'bench', 'payload', jsonb_build_object('queueId', agg, 'patientId', 'p' || g))$TRACE_VALUE
     FROM (SELECT g, gen_random_uuid() AS id, '$3' || (g % $2) AS agg, (g / $2) + 1 AS ver
           FROM generate_series(0, $1 - 1) g) s"
 }
@@ -260,7 +271,7 @@ rate_from_db() { # rows dispatched per second between the first and last dispatc
               FROM outbox WHERE aggregate_id LIKE '$1%'"
 }
 
-echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ)) =="
+echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ); load average $(cut -d' ' -f1-3 /proc/loadavg); trace context: ${BENCH_TRACE:-none}) =="
 psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER waitingroom"
 java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
 start_worker false   # runs the migrations only

@@ -31,6 +31,14 @@ public final class Routing {
         public static final String OCCURRED_AT = "occurred-at";
         /** Epoch millis at which the relay published the message. */
         public static final String PUBLISHED_AT = "published-at";
+        /**
+         * W3C trace context (https://www.w3.org/TR/trace-context/) of the relay's publish span, or of
+         * the request that appended the event when the relay does not record it; absent on events
+         * appended without one. Consumers continue the trace from it.
+         */
+        public static final String TRACEPARENT = "traceparent";
+        /** Vendor trace state that travels with {@link #TRACEPARENT}, when there is any. */
+        public static final String TRACESTATE = "tracestate";
         /** Set by consumers on dead-lettered messages. */
         public static final String DEAD_LETTER_REASON = "x-dead-letter-reason";
 

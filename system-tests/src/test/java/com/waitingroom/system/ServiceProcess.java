@@ -114,6 +114,15 @@ final class ServiceProcess {
         }
     }
 
+    /** Every line of the service's log file (this run's and earlier ones': filter by something unique). */
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(logFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + logFile, e);
+        }
+    }
+
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile);

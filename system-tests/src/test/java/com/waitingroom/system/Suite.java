@@ -38,7 +38,8 @@ final class Suite implements AutoCloseable {
     /** The Authorization header value for a role, from the issuer the services trust. */
     private final Function<String, String> bearers;
 
-    private Suite(Path root, Map<String, String> authEnvironment, Function<String, String> bearers) throws IOException {
+    private Suite(Path root, Map<String, String> authEnvironment, Function<String, String> bearers,
+                  Map<String, String> extraEnvironment) throws IOException {
         this.bearers = bearers;
         Map<String, String> environment = new HashMap<>();
         environment.put("PG_HOST", LocalInfra.pgHost());
@@ -53,6 +54,7 @@ final class Suite implements AutoCloseable {
         environment.put("EVENTS_EXCHANGE", EXCHANGE);
         environment.put("PROJECTION_QUEUE", QUEUE);
         environment.putAll(authEnvironment);
+        environment.putAll(extraEnvironment);
         api = new ServiceProcess("api-service", root, freePort(), freePort(), environment);
         outbox = new ServiceProcess("outbox-worker", root, freePort(), freePort(), environment);
         projection = new ServiceProcess("projection-worker", root, freePort(), freePort(), environment);
@@ -71,9 +73,19 @@ final class Suite implements AutoCloseable {
      * with the given AUTH_* environment; {@code bearers} gives a token of that issuer per role.
      */
     static Suite start(Map<String, String> authEnvironment, Function<String, String> bearers) throws Exception {
+        return start(authEnvironment, bearers, Map.of());
+    }
+
+    /** The suite trusting this JVM's test issuer, every service with this extra environment (e.g. tracing). */
+    static Suite startWith(Map<String, String> extraEnvironment) throws Exception {
+        return start(LocalIssuer.shared().env(), LocalIssuer.shared()::bearer, extraEnvironment);
+    }
+
+    private static Suite start(Map<String, String> authEnvironment, Function<String, String> bearers,
+                               Map<String, String> extraEnvironment) throws Exception {
         resetDatabase();
         resetBroker();
-        Suite suite = new Suite(suiteRoot(), authEnvironment, bearers);
+        Suite suite = new Suite(suiteRoot(), authEnvironment, bearers, extraEnvironment);
         try {
             // api-service first: it runs the event-store migrations the others rely on.
             suite.api.start();

@@ -95,7 +95,8 @@ public class CommandService {
                     String key = headers.idempotencyKey();
                     Context context = new Context(name, prepared, headers, key, headers.expectedVersion(),
                             headers.caller(), key != null ? key : UUID.randomUUID().toString(),
-                            key == null ? null : fingerprintHash(name, prepared.requestFingerprint()));
+                            key == null ? null : fingerprintHash(name, prepared.requestFingerprint()),
+                            io.opentelemetry.context.Context.current());
                     return sequencer.inLine(prepared.queueId(), () -> key == null ? attempt(context, 1)
                             : idempotency.find(key).chain(stored -> stored.isPresent()
                                     ? Uni.createFrom().item(replay(stored.get(), context))
@@ -117,7 +118,8 @@ public class CommandService {
     }
 
     private record Context(String name, Prepared prepared, CommandHeaders headers, String idempotencyKey,
-                           Long expectedVersion, Caller caller, String causationId, String requestHash) {
+                           Long expectedVersion, Caller caller, String causationId, String requestHash,
+                           io.opentelemetry.context.Context trace) {
     }
 
     private Uni<Response> attempt(Context context, int attempt) {
@@ -176,7 +178,7 @@ public class CommandService {
         // Crossing a multiple of N: snapshot the state this command produced.
         boolean snapshot = after / snapshotEvery > before / snapshotEvery;
         AppendBatch batch = new AppendBatch(queueId, before, envelopes, snapshot ? queue.snapshot() : null, response);
-        return store.append(batch).map(ignored -> {
+        return store.append(batch, context.trace()).map(ignored -> {
             cache.put(queue);
             return respond(decision.status(), body, decision.location(), after, false);
         });

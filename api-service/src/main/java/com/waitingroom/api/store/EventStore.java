@@ -8,6 +8,8 @@ import com.waitingroom.api.domain.WaitingQueue;
 import com.waitingroom.kernel.DomainEvent;
 import com.waitingroom.kernel.EventCodec;
 import com.waitingroom.kernel.EventEnvelope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -47,10 +49,12 @@ public class EventStore {
     private final EventCodec codec = EventCodec.standard();
     private final ObjectMapper mapper = EventCodec.newObjectMapper();
     private final GroupCommitAppender appender;
+    private final AppendTracing tracing;
 
-    public EventStore(Pool pool, GroupCommitAppender appender) {
+    public EventStore(Pool pool, GroupCommitAppender appender, AppendTracing tracing) {
         this.pool = pool;
         this.appender = appender;
+        this.tracing = tracing;
     }
 
     /** The queue's current state: an empty (non-existent) queue when its stream has no events. */
@@ -79,7 +83,18 @@ public class EventStore {
      * {@link CommitOutcomeUnknownException} when the connection broke before the answer arrived.
      */
     public Uni<Void> append(AppendBatch batch) {
-        return appender.append(batch);
+        return append(batch, Context.current());
+    }
+
+    /**
+     * {@link #append(AppendBatch)} traced as a child of {@code trace} (the request's context: a command
+     * queued behind another one of its queue runs on that one's thread). Its outbox rows store the
+     * append span's W3C trace context for the relay.
+     */
+    public Uni<Void> append(AppendBatch batch, Context trace) {
+        Span span = tracing.start(trace, batch);
+        return appender.append(batch, AppendTracing.stored(span))
+                .onTermination().invoke((ignored, failure, cancelled) -> AppendTracing.end(span, failure));
     }
 
     /** Events of one stream from {@code fromVersion} on, in version order, at most {@code limit}. */

@@ -42,11 +42,13 @@ public class GroupCommitAppender {
     static final String APPEND_SQL = """
             WITH cmd_events AS (
                 SELECT event_id, aggregate_id, version, event_type, schema_version, occurred_at, correlation_id,
-                       causation_id, actor, actor_role, routing_key, envelope::jsonb AS envelope
+                       causation_id, actor, actor_role, routing_key, envelope::jsonb AS envelope, traceparent, tracestate
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[],
-                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                            $25::text[], $26::text[])
                     AS e(event_id, aggregate_id, version, event_type, schema_version, occurred_at,
-                         correlation_id, causation_id, actor, actor_role, routing_key, envelope)
+                         correlation_id, causation_id, actor, actor_role, routing_key, envelope,
+                         traceparent, tracestate)
             ), new_events AS (
                 INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
                                     occurred_at, correlation_id, causation_id, actor, actor_role, payload)
@@ -56,8 +58,9 @@ public class GroupCommitAppender {
                 RETURNING 1
             ), new_outbox AS (
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
-                                    correlation_id, envelope)
-                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope
+                                    correlation_id, envelope, traceparent, tracestate)
+                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope,
+                       traceparent, tracestate
                 FROM cmd_events
                 RETURNING 1
             ), new_snapshots AS (
@@ -94,7 +97,7 @@ public class GroupCommitAppender {
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inFlight;
 
-    private record Pending(AppendBatch batch, CompletableFuture<Void> done) {
+    private record Pending(AppendBatch batch, AppendTracing.StoredTrace trace, CompletableFuture<Void> done) {
     }
 
     public GroupCommitAppender(Pool pool, ApiConfig config, MeterRegistry registry, Clock clock) {
@@ -113,9 +116,14 @@ public class GroupCommitAppender {
 
     /** Completes when the command's rows are committed; fails like {@link EventStore#append}. */
     public Uni<Void> append(AppendBatch batch) {
+        return append(batch, AppendTracing.StoredTrace.NONE);
+    }
+
+    /** {@link #append(AppendBatch)} storing {@code trace} with the command's outbox rows. */
+    public Uni<Void> append(AppendBatch batch, AppendTracing.StoredTrace trace) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (waiting) {
-            waiting.add(new Pending(batch, done));
+            waiting.add(new Pending(batch, trace, done));
         }
         flushIfIdleCapacity();
         return Uni.createFrom().completionStage(done);
@@ -147,8 +155,7 @@ public class GroupCommitAppender {
     }
 
     private Uni<Void> execute(List<Pending> group) {
-        List<AppendBatch> batches = group.stream().map(Pending::batch).toList();
-        return Uni.createFrom().deferred(() -> run(batches)).onItemOrFailure()
+        return Uni.createFrom().deferred(() -> run(group)).onItemOrFailure()
                 .transformToUni((ignored, failure) -> {
             if (failure == null) {
                 commandsPerStatement.record(group.size());
@@ -170,7 +177,7 @@ public class GroupCommitAppender {
             return Uni.createFrom().voidItem();
         }
         Pending pending = group.get(index);
-        return Uni.createFrom().deferred(() -> run(List.of(pending.batch()))).onItemOrFailure()
+        return Uni.createFrom().deferred(() -> run(List.of(pending))).onItemOrFailure()
                 .transformToUni((ignored, failure) -> {
             if (failure == null) {
                 pending.done().complete(null);
@@ -181,8 +188,8 @@ public class GroupCommitAppender {
         });
     }
 
-    private Uni<Void> run(List<AppendBatch> batches) {
-        int events = batches.stream().mapToInt(batch -> batch.events().size()).sum();
+    private Uni<Void> run(List<Pending> group) {
+        int events = group.stream().mapToInt(pending -> pending.batch().events().size()).sum();
         UUID[] ids = new UUID[events];
         String[] aggregateIds = new String[events];
         Long[] versions = new Long[events];
@@ -195,12 +202,15 @@ public class GroupCommitAppender {
         String[] actorRoles = new String[events];
         String[] routingKeys = new String[events];
         String[] envelopes = new String[events];
+        String[] traceparents = new String[events];
+        String[] tracestates = new String[events];
         List<String> snapshotIds = new ArrayList<>();
         List<Long> snapshotVersions = new ArrayList<>();
         List<String> snapshotStates = new ArrayList<>();
         List<StoredResponse> responses = new ArrayList<>();
         int i = 0;
-        for (AppendBatch batch : batches) {
+        for (Pending pending : group) {
+            AppendBatch batch = pending.batch();
             for (EventEnvelope envelope : batch.events()) {
                 ids[i] = envelope.eventId();
                 aggregateIds[i] = envelope.aggregateId();
@@ -214,6 +224,8 @@ public class GroupCommitAppender {
                 actorRoles[i] = envelope.actorRole();
                 routingKeys[i] = Routing.routingKey(envelope.eventType());
                 envelopes[i] = codec.encodeToString(envelope);
+                traceparents[i] = pending.trace().traceparent();
+                tracestates[i] = pending.trace().tracestate();
                 i++;
             }
             if (batch.snapshot() != null) {
@@ -241,7 +253,8 @@ public class GroupCommitAppender {
                 .addValue(responses.stream().map(StoredResponse::body).toArray(String[]::new))
                 .addValue(responses.stream().map(StoredResponse::location).toArray(String[]::new))
                 // stored responses expire a TTL after this statement, on the service's clock
-                .addValue(clock.instant().plus(responseTtl).atOffset(ZoneOffset.UTC));
+                .addValue(clock.instant().plus(responseTtl).atOffset(ZoneOffset.UTC))
+                .addValue(traceparents).addValue(tracestates);
         // An explicit connection tells a failure before anything was sent (no connection: nothing
         // recorded) from a connection lost while the statement was in PostgreSQL (outcome unknown).
         return pool.getConnection()

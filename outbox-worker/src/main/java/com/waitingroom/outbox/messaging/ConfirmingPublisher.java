@@ -47,6 +47,12 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     /** The AMQP properties of the wire contract (CONVENTIONS.md), published-at = now. */
     public static AMQP.BasicProperties propertiesOf(OutboxRow row, long publishedAtMillis) throws MalformedRowException {
+        return propertiesOf(row, publishedAtMillis, PublishTracing.RowTrace.NONE);
+    }
+
+    /** {@link #propertiesOf(OutboxRow, long)} plus the row's trace headers (traceparent, tracestate). */
+    public static AMQP.BasicProperties propertiesOf(OutboxRow row, long publishedAtMillis, PublishTracing.RowTrace trace)
+            throws MalformedRowException {
         long occurredAtMillis;
         int schemaVersion;
         try {
@@ -68,6 +74,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
         headers.put(Routing.Headers.SCHEMA_VERSION, schemaVersion);
         headers.put(Routing.Headers.OCCURRED_AT, occurredAtMillis);
         headers.put(Routing.Headers.PUBLISHED_AT, publishedAtMillis);
+        trace.addHeaders(headers);
         return new AMQP.BasicProperties.Builder()
                 .contentType(Routing.CONTENT_TYPE)
                 .deliveryMode(2)

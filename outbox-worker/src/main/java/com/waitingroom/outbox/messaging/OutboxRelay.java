@@ -4,6 +4,7 @@ import com.waitingroom.outbox.config.OutboxConfig;
 import com.waitingroom.outbox.domain.Backoff;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,12 +18,13 @@ public class OutboxRelay {
     private final RabbitConnector connector;
     private final RelayEngine engine;
 
-    OutboxRelay(OutboxConfig config, AgroalDataSource dataSource, MeterRegistry registry) {
+    OutboxRelay(OutboxConfig config, AgroalDataSource dataSource, MeterRegistry registry, Tracer tracer) {
         this.config = config;
         OutboxConfig.Rabbitmq rabbit = config.rabbitmq();
         this.connector = new RabbitConnector(rabbit.host(), rabbit.port(), rabbit.username(), rabbit.password(),
                 rabbit.virtualHost(), config.exchange());
-        this.engine = new RelayEngine("relay", dataSource, connector, settingsOf(config), new RelayMetrics(registry));
+        this.engine = new RelayEngine("relay", dataSource, connector, settingsOf(config), new RelayMetrics(registry),
+                new PublishTracing(tracer, config.exchange()));
     }
 
     public static RelayEngine.Settings settingsOf(OutboxConfig config) {

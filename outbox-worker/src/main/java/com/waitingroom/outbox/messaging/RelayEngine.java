@@ -6,6 +6,7 @@ import com.waitingroom.outbox.domain.OutboxRow;
 import com.waitingroom.outbox.domain.PublishOutcome;
 import com.waitingroom.outbox.store.OutboxNotificationListener;
 import com.waitingroom.outbox.store.RelayStore;
+import io.opentelemetry.api.OpenTelemetry;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -45,6 +46,7 @@ public final class RelayEngine implements AutoCloseable {
     private final RabbitConnector connector;
     private final Settings settings;
     private final RelayMetrics metrics;
+    private final PublishTracing tracing;
     private final RelayStore store = new RelayStore();
     private final WakeUpSignal wakeUp = new WakeUpSignal();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -55,8 +57,16 @@ public final class RelayEngine implements AutoCloseable {
     private OutboxNotificationListener listener;
     private Thread listenerThread;
 
+    /** A replica without tracing (stored trace context is still forwarded as is). */
     public RelayEngine(String name, DataSource dataSource, RabbitConnector connector, Settings settings,
                        RelayMetrics metrics) {
+        this(name, dataSource, connector, settings, metrics,
+                new PublishTracing(OpenTelemetry.noop().getTracer("outbox-worker"), connector.exchange()));
+    }
+
+    public RelayEngine(String name, DataSource dataSource, RabbitConnector connector, Settings settings,
+                       RelayMetrics metrics, PublishTracing tracing) {
+        this.tracing = tracing;
         this.name = name;
         this.dataSource = dataSource;
         this.connector = connector;
@@ -244,6 +254,7 @@ public final class RelayEngine implements AutoCloseable {
             return new BatchResult(false, idle, false, false);
         }
         List<OutboxRow> publishable = new ArrayList<>(claim.rows().size());
+        List<PublishTracing.RowTrace> traces = new ArrayList<>(claim.rows().size());
         List<AMQP.BasicProperties> properties = new ArrayList<>(claim.rows().size());
         List<RelayStore.Failure> failures = new ArrayList<>();
         Set<String> haltedAggregates = new HashSet<>();
@@ -252,9 +263,12 @@ public final class RelayEngine implements AutoCloseable {
             if (haltedAggregates.contains(row.aggregateId())) {
                 continue; // an earlier version of this aggregate cannot go out in this batch
             }
+            PublishTracing.RowTrace trace = tracing.start(row);
+            trace.enter();
             try {
-                properties.add(ConfirmingPublisher.propertiesOf(row, publishedAt));
+                properties.add(ConfirmingPublisher.propertiesOf(row, publishedAt, trace));
                 publishable.add(row);
+                traces.add(trace);
                 if (row.attempts() > 0) {
                     // A retrying row goes out alone: its successors wait for its confirm.
                     haltedAggregates.add(row.aggregateId());
@@ -266,6 +280,9 @@ public final class RelayEngine implements AutoCloseable {
                 LOG.errorf("outbox row %d (event %s, %s) is dead: %s", row.id(), row.eventId(), row.eventType(),
                         e.getMessage());
                 metrics.dead();
+                PublishTracing.abandon(trace, "malformed row");
+            } finally {
+                trace.leave();
             }
         }
         long started = System.nanoTime();
@@ -277,25 +294,14 @@ public final class RelayEngine implements AutoCloseable {
         boolean brokerLost = false;
         Set<String> failedAggregates = new HashSet<>();
         for (int i = 0; i < publishable.size(); i++) {
-            OutboxRow row = publishable.get(i);
-            PublishOutcome outcome = outcomes.get(i);
-            if (failedAggregates.contains(row.aggregateId())) {
-                // An earlier version failed in this batch: even if this one was confirmed, leave it
-                // pending (no attempt counted) so it is published again after its predecessor.
-                continue;
+            PublishTracing.RowTrace trace = traces.get(i);
+            trace.enter();
+            try {
+                brokerLost |= settle(publishable.get(i), outcomes.get(i), trace, latency, confirmedAt, confirmed,
+                        failedAggregates, failures);
+            } finally {
+                trace.leave();
             }
-            if (outcome.confirmed()) {
-                confirmed.add(row.id());
-                metrics.publishLatency(latency);
-                metrics.commitToPublishLag(Duration.between(row.createdAt(), confirmedAt));
-                continue;
-            }
-            failedAggregates.add(row.aggregateId());
-            if (outcome.status() == PublishOutcome.Status.CONNECTION_LOST) {
-                brokerLost = true; // outage: leave the row as it is
-                continue;
-            }
-            failures.add(failureOf(row, outcome));
         }
         long updateStarted = System.nanoTime();
         store.markDispatched(connection, confirmed);
@@ -309,6 +315,35 @@ public final class RelayEngine implements AutoCloseable {
         boolean moreDue = claim.candidates() >= settings.batchSize() || !confirmed.isEmpty() || claim.someBlocked();
         return new BatchResult(moreDue && !brokerLost, moreDue ? 0 : idleMillis(connection), brokerLost,
                 !publishable.isEmpty() && !brokerLost);
+    }
+
+    /** Books one row's outcome (its trace in the MDC); true when it shows the broker connection was lost. */
+    private boolean settle(OutboxRow row, PublishOutcome outcome, PublishTracing.RowTrace trace, Duration latency,
+                           Instant confirmedAt, List<Long> confirmed, Set<String> failedAggregates,
+                           List<RelayStore.Failure> failures) {
+        if (failedAggregates.contains(row.aggregateId())) {
+            // An earlier version failed in this batch: even if this one was confirmed, leave it
+            // pending (no attempt counted) so it is published again after its predecessor.
+            PublishTracing.abandon(trace, "held back: an earlier version of its aggregate failed");
+            return false;
+        }
+        PublishTracing.finish(trace, outcome);
+        if (outcome.confirmed()) {
+            confirmed.add(row.id());
+            metrics.publishLatency(latency);
+            metrics.commitToPublishLag(Duration.between(row.createdAt(), confirmedAt));
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("relayed event %s (%s, %s v%d)", row.eventId(), row.eventType(), row.aggregateId(),
+                        row.aggregateVersion());
+            }
+            return false;
+        }
+        failedAggregates.add(row.aggregateId());
+        if (outcome.status() == PublishOutcome.Status.CONNECTION_LOST) {
+            return true; // outage: leave the row as it is
+        }
+        failures.add(failureOf(row, outcome));
+        return false;
     }
 
     private RelayStore.Failure failureOf(OutboxRow row, PublishOutcome outcome) {

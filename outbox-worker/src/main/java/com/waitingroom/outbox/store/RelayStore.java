@@ -42,7 +42,7 @@ public final class RelayStore {
                 SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
                        o.correlation_id, o.envelope ->> 'causationId' AS causation_id,
                        o.envelope ->> 'schemaVersion' AS schema_version, o.envelope ->> 'occurredAt' AS occurred_at,
-                       o.envelope::text AS envelope, o.attempts, o.created_at
+                       o.envelope::text AS envelope, o.attempts, o.created_at, o.traceparent, o.tracestate
                 FROM outbox o
                 WHERE o.status = 'pending' AND o.next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM stuck s
@@ -61,7 +61,8 @@ public final class RelayStore {
             SELECT c.id, c.event_id, c.aggregate_id, c.aggregate_version, c.event_type, c.routing_key,
                    c.correlation_id, c.causation_id, c.schema_version, c.occurred_at, c.envelope, c.attempts,
                    c.created_at,
-                   b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version AS publishable
+                   b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version AS publishable,
+                   c.traceparent, c.tracestate
             FROM candidates c
             JOIN blockers b ON b.aggregate_id = c.aggregate_id
             ORDER BY c.aggregate_id, c.aggregate_version
@@ -90,7 +91,7 @@ public final class RelayStore {
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                             rs.getString(9), rs.getString(10),
                             rs.getString(11).getBytes(StandardCharsets.UTF_8), rs.getInt(12),
-                            rs.getTimestamp(13).toInstant()));
+                            rs.getTimestamp(13).toInstant(), rs.getString(15), rs.getString(16)));
                 }
             }
             return new Claim(rows, candidates);

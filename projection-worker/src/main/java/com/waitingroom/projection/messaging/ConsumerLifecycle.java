@@ -4,6 +4,7 @@ import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.store.EventApplyException;
 import com.waitingroom.projection.store.Failures;
 import com.waitingroom.projection.store.LiveProjection;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -31,6 +32,8 @@ public class ConsumerLifecycle {
     ProjectionMetrics metrics;
     @Inject
     ParkedQueueResumer resumer;
+    @Inject
+    Tracer tracer;
 
     private volatile ProjectionConsumer consumer;
 
@@ -56,7 +59,7 @@ public class ConsumerLifecycle {
             LOG.warnf("resuming parked queues at start failed: %s", Failures.describe(e));
             metrics.failed(Failures.describe(e));
         }
-        consumer = new ProjectionConsumer(settings(config), projection::apply, projection::park, metrics);
+        consumer = new ProjectionConsumer(settings(config), projection::apply, projection::park, metrics, tracer);
         consumer.start();
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Applies a batch so that one bad event stops its own queue only. Infrastructure trouble (database
@@ -28,9 +29,13 @@ final class FailureIsolation {
     private final ApplyListener listener;
     private final int maxAttempts;
     private final BooleanSupplier running;
+    /** The delivery trace of an event, so the log lines about that event alone carry its trace. */
+    private final Function<IncomingEvent, ConsumeTracing.DeliveryTrace> traces;
 
     FailureIsolation(ProjectionConsumer.BatchApplier applier, ProjectionConsumer.QueueParker parker,
-                     ApplyListener listener, int maxAttempts, BooleanSupplier running) {
+                     ApplyListener listener, int maxAttempts, BooleanSupplier running,
+                     Function<IncomingEvent, ConsumeTracing.DeliveryTrace> traces) {
+        this.traces = traces;
         this.applier = applier;
         this.parker = parker;
         this.listener = listener;
@@ -44,7 +49,13 @@ final class FailureIsolation {
             return;
         }
         for (IncomingEvent event : events) {
-            applyAlone(event);
+            ConsumeTracing.DeliveryTrace trace = traces.apply(event);
+            trace.enter();
+            try {
+                applyAlone(event);
+            } finally {
+                trace.leave();
+            }
         }
     }
 

@@ -8,13 +8,17 @@ import com.waitingroom.projection.store.BatchOutcome;
 import com.waitingroom.projection.store.EventApplyException;
 import com.waitingroom.projection.store.Failures;
 import com.waitingroom.projection.store.IncomingEvent;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,19 +61,23 @@ public final class ProjectionConsumer implements AutoCloseable {
      * the broker requeues every unacknowledged delivery, so older ones are neither applied nor acked.
      */
     private record Inbound(Channel channel, long subscription, long deliveryTag, Delivery delivery,
-                           IncomingEvent event, RuntimeException decodeError) {
+                           IncomingEvent event, RuntimeException decodeError, ConsumeTracing.DeliveryTrace trace) {
     }
 
     private Inbound inbound(Channel channel, long subscription, Delivery delivery) {
         long tag = delivery.getEnvelope().getDeliveryTag();
+        ConsumeTracing.DeliveryTrace trace = tracing.start(delivery);
         try {
-            return new Inbound(channel, subscription, tag, delivery, decoder.decode(delivery), null);
+            return new Inbound(channel, subscription, tag, delivery, decoder.decode(delivery), null, trace);
         } catch (EventDecodingException | IllegalArgumentException e) {
-            return new Inbound(channel, subscription, tag, delivery, null, e);
+            return new Inbound(channel, subscription, tag, delivery, null, e, trace);
         }
     }
 
     private final Settings settings;
+    private final ConsumeTracing tracing;
+    /** The traces of the batch being applied, for the log lines of one event (applier thread only). */
+    private final Map<IncomingEvent, ConsumeTracing.DeliveryTrace> batchTraces = new IdentityHashMap<>();
     private final ApplyListener listener;
     private final FailureIsolation isolation;
     private final DeliveryDecoder decoder = new DeliveryDecoder();
@@ -78,10 +86,18 @@ public final class ProjectionConsumer implements AutoCloseable {
     private volatile boolean running;
     private Thread applierThread;
 
+    /** A consumer without spans (trace ids from the headers still reach the logs). */
     public ProjectionConsumer(Settings settings, BatchApplier applier, QueueParker parker, ApplyListener listener) {
+        this(settings, applier, parker, listener, OpenTelemetry.noop().getTracer("projection-worker"));
+    }
+
+    public ProjectionConsumer(Settings settings, BatchApplier applier, QueueParker parker, ApplyListener listener,
+                              Tracer tracer) {
         this.settings = settings;
+        this.tracing = new ConsumeTracing(tracer, settings.queue());
         this.listener = listener;
-        this.isolation = new FailureIsolation(applier, parker, listener, settings.maxAttempts(), () -> running);
+        this.isolation = new FailureIsolation(applier, parker, listener, settings.maxAttempts(), () -> running,
+                event -> batchTraces.getOrDefault(event, ConsumeTracing.DeliveryTrace.NONE));
         this.session = new BrokerSession(settings, listener,
                 (channel, subscription, delivery) -> inbox.add(inbound(channel, subscription, delivery)));
     }
@@ -153,13 +169,44 @@ public final class ProjectionConsumer implements AutoCloseable {
     }
 
     private void process(List<Inbound> batch) throws Exception {
+        try {
+            applyAndAck(batch);
+        } catch (Exception | Error e) {
+            batch.forEach(message -> message.trace().end("not acknowledged (redelivered): " + Failures.describe(e)));
+            throw e;
+        } finally {
+            batchTraces.clear();
+        }
+        for (Inbound message : batch) {
+            message.trace().enter();
+            try {
+                if (message.decodeError() == null && LOG.isDebugEnabled()) {
+                    LOG.debugf("applied event %s (%s, %s v%d)", message.event().envelope().eventId(),
+                            message.event().envelope().eventType(), message.event().aggregateId(),
+                            message.event().version());
+                }
+                message.trace().end(message.decodeError() == null ? null : "dead-lettered");
+            } finally {
+                message.trace().leave();
+            }
+        }
+    }
+
+    private void applyAndAck(List<Inbound> batch) throws Exception {
         List<IncomingEvent> events = new ArrayList<>(batch.size());
         for (Inbound message : batch) {
             if (message.decodeError() == null) {
                 events.add(message.event());
+                batchTraces.put(message.event(), message.trace());
             } else {
                 // Deterministic: retrying an undecodable message or unknown type cannot succeed.
-                session.deadLetters().publish(message.delivery(), "undecodable: " + Failures.describe(message.decodeError()));
+                message.trace().enter();
+                try {
+                    session.deadLetters().publish(message.delivery(),
+                            "undecodable: " + Failures.describe(message.decodeError()));
+                } finally {
+                    message.trace().leave();
+                }
             }
         }
         if (!events.isEmpty()) {
