@@ -105,7 +105,8 @@ public final class LokiPushDecoder {
                 default -> entry.skip();
             }
         }
-        if (seconds < 0 || seconds > 253_402_300_799L || nanos < 0 || nanos >= 1_000_000_000L) {
+        // Unix nanoseconds in a long reach the year 2262
+        if (seconds < 0 || seconds > 9_223_372_035L || nanos < 0 || nanos >= 1_000_000_000L) {
             throw new MalformedPayloadException("entry timestamp out of range");
         }
         add(records, labels, seconds * 1_000_000_000L + nanos, line, structured);

@@ -112,8 +112,10 @@ public final class OtlpJsonDecoder {
             for (int level = 0; level < levels.length; level++) {
                 if (name.startsWith(levels[level])) {
                     String suffix = name.substring(levels[level].length());
-                    int step = suffix.isEmpty() ? 1 : Integer.parseInt(suffix);
-                    return level * 4 + step;
+                    if (!suffix.matches("[1-4]?")) {
+                        throw new MalformedPayloadException("unknown severityNumber " + node.textValue());
+                    }
+                    return level * 4 + (suffix.isEmpty() ? 1 : suffix.charAt(0) - '0');
                 }
             }
             return 0;
