@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of event-ingest-service on loopback: single-event POSTs and 500-event batches driven by
-# wrk, then the rows really in PostgreSQL compared with the events acknowledged (201).
+# wrk, then the rows really in PostgreSQL compared with the events acknowledged (201). Also OTLP/HTTP
+# protobuf exports of 500 log records (POST /v1/logs, 200 = acknowledged) next to the /events batches;
+# each OTLP request differs in one resource attribute, so its records get new content-derived ids
+# (identical bytes would be idempotent repeats that store nothing).
 # Also prints the HTTP ceiling (requests/s of a GET that no handler serves) and the CPU each
 # acknowledged event cost in the service's JVM and in its PostgreSQL backends, and the storage
 # floor: PostgreSQL CPU per row for a COPY of 200,000 rows into the same table (no HTTP, JSON or
@@ -100,7 +103,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) acked = 0; other = 0 end
 function response(status, headers, body)
-  if status == 201 then acked = acked + 1 else other = other + 1 end
+  if status == (ok_status or 201) then acked = acked + 1 else other = other + 1 end
 end
 function done(summary, latency, requests)
   local a, o = 0, 0
@@ -117,6 +120,32 @@ for i in $(seq 1 500); do
   batch_body+="{\"timestamp\":\"$NOW\",\"service\":\"$BATCH_SERVICE\",\"message\":\"queue event $i\",\"metadata\":{\"n\":$i}}"
 done
 batch_body+="]"
+
+# OTLP: ExportLogsServiceRequest (protobuf) with 500 records of the same shape as the batch phase, split
+# around a 12-character resource attribute value that each request replaces (thread id + counter).
+OTLP_SERVICE="bench-otlp-$RUN_ID"
+python3 - "$WORK" "$OTLP_SERVICE" <<'PY'
+import struct, sys, time
+work, service = sys.argv[1], sys.argv[2]
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F; n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n: return bytes(out)
+def ld(field, payload): return varint(field << 3 | 2) + varint(len(payload)) + payload
+def kv(key, value): return ld(1, key.encode()) + ld(2, ld(1, value.encode()))
+def kv_int(key, value): return ld(1, key.encode()) + ld(2, varint(3 << 3 | 0) + varint(value))
+now = time.time_ns()
+records = b"".join(ld(2, bytes([0x09]) + struct.pack("<Q", now + i) + varint(2 << 3) + varint(9)
+                         + ld(3, b"INFO") + ld(5, ld(1, f"queue event {i}".encode())) + ld(6, kv_int("n", i)))
+                  for i in range(1, 501))
+resource = ld(1, kv("service.name", service)) + ld(1, kv("bench.request", "@" * 12))
+body = ld(1, ld(1, resource) + ld(2, ld(1, ld(1, b"bench")) + records))
+prefix, suffix = body.split(b"@" * 12)
+open(f"{work}/otlp.prefix", "wb").write(prefix)
+open(f"{work}/otlp.suffix", "wb").write(suffix)
+PY
 
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
@@ -135,6 +164,34 @@ run_wrk() { # name connections body
        "pg_ticks=$(( $(field "$after" pg_ticks) - $(field "$before" pg_ticks) ))"
 }
 
+run_otlp() { # connections
+  { cat "$WORK/count.lua"
+    cat <<LUA
+ok_status = 200
+local counter, id = 0, 0
+local prefix = io.open("$WORK/otlp.prefix", "rb"):read("*all")
+local suffix = io.open("$WORK/otlp.suffix", "rb"):read("*all")
+local thread_count = 0
+local base_setup = setup
+function setup(thread) thread_count = thread_count + 1; thread:set("id", thread_count); base_setup(thread) end
+function request()
+  counter = counter + 1
+  return wrk.format("POST", "/v1/logs", { ["Content-Type"] = "application/x-protobuf", ["Authorization"] = "Bearer $TOKEN" },
+    prefix .. string.format("%02d%010d", id or 0, counter) .. suffix)
+end
+local base_init = init
+function init(args) base_init(args); id = tonumber(wrk.thread:get("id")) end
+LUA
+  } > "$WORK/otlp.lua"
+  local before after
+  before=$(cpu_ticks)
+  wrk -t"$WRK_THREADS" -c"$1" -d"${DURATION}s" --timeout 30s -s "$WORK/otlp.lua" "http://127.0.0.1:$PORT/v1/logs" > "$WORK/otlp.out" 2>&1
+  after=$(cpu_ticks)
+  grep '^RESULT' "$WORK/otlp.out" || { cat "$WORK/otlp.out"; exit 1; }
+  echo "CPU jvm_ticks=$(( $(field "$after" jvm_ticks) - $(field "$before" jvm_ticks) ))" \
+       "pg_ticks=$(( $(field "$after" pg_ticks) - $(field "$before" pg_ticks) ))"
+}
+
 echo "warm-up (5 s)..."
 wrk -t"$WRK_THREADS" -c64 -d5s -s <(printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.headers["Authorization"]="Bearer %s"\nwrk.body=[=[%s]=]\n' \
   "$TOKEN" "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}") "http://127.0.0.1:$PORT/events" >/dev/null
@@ -149,6 +206,8 @@ echo "single-event phase: $SINGLE_CONNECTIONS connections, ${DURATION}s..."
 single=$(run_wrk single "$SINGLE_CONNECTIONS" "$single_body")
 echo "batch phase (500 events/request): $BATCH_CONNECTIONS connections, ${DURATION}s..."
 batch=$(run_wrk batch "$BATCH_CONNECTIONS" "$batch_body")
+echo "OTLP batch phase (500 log records/request, protobuf): $BATCH_CONNECTIONS connections, ${DURATION}s..."
+otlp=$(run_otlp "$BATCH_CONNECTIONS")
 
 # Group-commit shape from the service's own metrics (mean rows per commit and mean commit time).
 metrics=$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" || true)
@@ -180,6 +239,9 @@ batch_acked=$((batch_acked_requests * 500))
 single_rows=$(psql_count "$SINGLE_SERVICE"); batch_rows=$(psql_count "$BATCH_SERVICE")
 missing_single=$(( single_acked > single_rows ? single_acked - single_rows : 0 ))
 missing_batch=$(( batch_acked > batch_rows ? batch_acked - batch_rows : 0 ))
+otlp_acked_requests=$(field "$otlp" acked); otlp_secs=$(field "$otlp" seconds)
+otlp_acked=$((otlp_acked_requests * 500)); otlp_rows=$(psql_count "$OTLP_SERVICE")
+missing_otlp=$(( otlp_acked > otlp_rows ? otlp_acked - otlp_rows : 0 ))
 
 echo
 echo "== event-ingest-service benchmark ($(nproc) cores shared by service, PostgreSQL and wrk; ${DURATION}s per phase) =="
@@ -189,17 +251,21 @@ awk -v a="$single_acked" -v s="$single_secs" -v p50="$(field "$single" p50_ms)" 
 awk -v a="$batch_acked" -v r="$batch_acked_requests" -v s="$batch_secs" -v p50="$(field "$batch" p50_ms)" \
     -v p99="$(field "$batch" p99_ms)" -v o="$(field "$batch" other)" \
   'BEGIN { printf "batch (500)  : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-201: %d\n", a/s, r/s, p50, p99, o }'
+awk -v a="$otlp_acked" -v r="$otlp_acked_requests" -v s="$otlp_secs" -v p50="$(field "$otlp" p50_ms)" \
+    -v p99="$(field "$otlp" p99_ms)" -v o="$(field "$otlp" other)" \
+  'BEGIN { printf "OTLP (500)   : %9.0f acknowledged events/s (%.0f requests/s)  p50 %.2f ms  p99 %.2f ms  non-200: %d  (protobuf, POST /v1/logs)\n", a/s, r/s, p50, p99, o }'
 echo "HTTP ceiling : $(printf '%9.0f' "$ceiling") requests/s (GET answered 404 by the router after the token check, no handler work)"
 per_event_cpu() { # result acknowledged-events
   awk -v j="$(field "$1" jvm_ticks)" -v p="$(field "$1" pg_ticks)" -v e="$2" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { if (e > 0) printf "service %.1f us + PostgreSQL backends %.1f us", 1e6*j/hz/e, 1e6*p/hz/e }'
 }
-echo "CPU per event: single $(per_event_cpu "$single" "$single_acked"); batch $(per_event_cpu "$batch" "$batch_acked")"
+echo "CPU per event: single $(per_event_cpu "$single" "$single_acked"); batch $(per_event_cpu "$batch" "$batch_acked"); OTLP $(per_event_cpu "$otlp" "$otlp_acked")"
 awk -v t="$floor_ticks" -v hz="$(getconf CLK_TCK)" -v cores="$(nproc)" 'BEGIN { us = 1e6 * t / hz / 200000;
   if (us > 0) printf "storage floor: PostgreSQL alone %.1f us CPU per row (COPY) -> at most %.0f events/s on %d cores with nothing else running\n", us, cores * 1e6 / us, cores }'
 echo "single-event : acknowledged $single_acked, rows in PostgreSQL $single_rows, missing $missing_single"
 echo "batch        : acknowledged $batch_acked, rows in PostgreSQL $batch_rows, missing $missing_batch"
+echo "OTLP         : acknowledged $otlp_acked, rows in PostgreSQL $otlp_rows, missing $missing_otlp"
 echo "group commit : $flush_stats"
 echo "(rows may exceed acknowledged: requests committed while wrk was stopping are never counted as acknowledged)"
 echo "service RSS  : $rss"
-[[ $missing_single -eq 0 && $missing_batch -eq 0 ]]
+[[ $missing_single -eq 0 && $missing_batch -eq 0 && $missing_otlp -eq 0 ]]

@@ -58,17 +58,17 @@ public class EventRoutes {
 
     private final EventWriter writer;
     private final EventQueryRepository queries;
-    private final ClientRateLimiter rateLimiter;
+    private final CommittedIngest ingest;
     private final IngestConfig config;
     private final EventParser parser;
     private final ShutdownDrain shutdown;
     private final Clock clock = Clock.systemUTC();
 
-    public EventRoutes(EventWriter writer, EventQueryRepository queries, ClientRateLimiter rateLimiter, IngestConfig config,
+    public EventRoutes(EventWriter writer, EventQueryRepository queries, CommittedIngest ingest, IngestConfig config,
             ShutdownDrain shutdown) {
         this.writer = writer;
         this.queries = queries;
-        this.rateLimiter = rateLimiter;
+        this.ingest = ingest;
         this.config = config;
         this.shutdown = shutdown;
         this.parser = new EventParser(clock, config.limits().maxBatchItems(), config.partitions().retentionDays(),
@@ -140,68 +140,7 @@ public class EventRoutes {
 
     private void accept(RoutingContext ctx, EventParser.Parsed parsed) {
         List<IngestEvent> events = parsed.events();
-        ClientRateLimiter.Refusal refused = rateLimiter.tryAcquire(ctx.request().remoteAddress().hostAddress(),
-                rateLimiter.limitsSubjects() ? subject(ctx) : null, events.size());
-        if (refused != null) {
-            writer.countRejected("rate_limited", events.size());
-            Problems.rateLimited(ctx, refused);
-            return;
-        }
-        EventWriter.PendingWrite write;
-        // counted before the writer can take it, so a shutdown that starts meanwhile waits for its answer
-        shutdown.accepted();
-        try {
-            write = writer.submit(events);
-        } catch (IngestRejectedException e) {
-            shutdown.answered();
-            IngestRejectedException.Reason reason = e.reason();
-            Problems.send(ctx, reason.status, reason.name(), reason.title,
-                    reason.title + "; nothing was stored, retry after " + e.retryAfterSeconds() + " s",
-                    List.of(), List.of(), null, e.retryAfterSeconds());
-            return;
-        }
-        Context context = Vertx.currentContext();
-        AtomicBoolean answered = new AtomicBoolean();
-        long timer = ctx.vertx().setTimer(config.writer().ackTimeout().toMillis(), id -> {
-            if (answered.compareAndSet(false, true)) {
-                try {
-                    writer.countRejected("ack_timeout", events.size());
-                    Problems.send(ctx, 503, "NOT_YET_DURABLE", "Not yet committed",
-                            "The events were accepted but not committed within " + config.writer().ackTimeout().toSeconds()
-                                    + " s; they may still be stored. Retry with the same eventIds (listed) to avoid duplicates",
-                            List.of(), List.of(), ids(events), 5);
-                } finally {
-                    shutdown.answered();
-                }
-            }
-        });
-        write.committed().whenComplete((ok, error) -> context.runOnContext(ignored -> {
-            if (!answered.compareAndSet(false, true)) {
-                return;
-            }
-            ctx.vertx().cancelTimer(timer);
-            try {
-                answerCommitted(ctx, events, parsed.batch(), error);
-            } finally {
-                shutdown.answered();
-            }
-        }));
-    }
-
-    private void answerCommitted(RoutingContext ctx, List<IngestEvent> events, boolean batch, Throwable error) {
-        if (error == null) {
-            respondCreated(ctx, events, batch);
-        } else if (error instanceof IngestRejectedException rejected) {
-            Problems.send(ctx, rejected.reason().status, rejected.reason().name(), rejected.reason().title,
-                    rejected.reason().title + "; nothing was stored, retry after " + rejected.retryAfterSeconds() + " s",
-                    List.of(), List.of(), null, rejected.retryAfterSeconds());
-        } else if (error instanceof StoreRejectedEventException) {
-            writer.countRejected("store_rejected", events.size());
-            Problems.send(ctx, 422, "STORE_REJECTED", "Rejected by the database",
-                    "PostgreSQL refused these events: " + error.getMessage(), List.of(), List.of(), null, 0);
-        } else {
-            ctx.fail(error);
-        }
+        ingest.accept(ctx, events, committed -> respondCreated(committed, events, parsed.batch()));
     }
 
     /**
@@ -219,18 +158,7 @@ public class EventRoutes {
         return null;
     }
 
-    private static List<String> ids(List<IngestEvent> events) {
-        List<String> ids = new ArrayList<>(events.size());
-        for (IngestEvent event : events) {
-            ids.add(event.eventId());
-        }
-        return ids;
-    }
-
     private static void respondCreated(RoutingContext ctx, List<IngestEvent> events, boolean batch) {
-        if (ctx.response().closed()) {
-            return; // the client gave up; its events are stored anyway and a retry with the same ids is harmless
-        }
         StringWriter out = new StringWriter(64 + events.size() * 40);
         try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -260,6 +188,8 @@ public class EventRoutes {
         if (service != null && (service.isBlank() || service.length() > EventParser.MAX_SERVICE_LENGTH)) {
             errors.add(new FieldError("service", "must be 1-" + EventParser.MAX_SERVICE_LENGTH + " characters"));
         }
+        String severity = SearchFilters.severity(ctx.request().getParam("severity"), errors);
+        String traceId = SearchFilters.traceId(ctx.request().getParam("traceId"), errors);
         Instant now = clock.instant();
         OffsetDateTime to = instantParam(ctx, "to", errors);
         OffsetDateTime from = instantParam(ctx, "from", errors);
@@ -305,7 +235,7 @@ public class EventRoutes {
             return;
         }
         int pageSize = limit;
-        queries.search(service, from, to, cursor, order.equals("desc"), limit).onComplete(result -> {
+        queries.search(new EventQueryRepository.Filter(service, severity, traceId), from, to, cursor, order.equals("desc"), limit).onComplete(result -> {
             if (result.failed()) {
                 storeUnavailable(ctx, result.cause());
                 return;
@@ -324,6 +254,9 @@ public class EventRoutes {
                         json.writeFieldName("metadata");
                         json.writeRawValue(event.metadataJson());
                     }
+                    SearchFilters.writeOptional(json, "severity", event.severity());
+                    SearchFilters.writeOptional(json, "traceId", event.traceId());
+                    SearchFilters.writeOptional(json, "spanId", event.spanId());
                     json.writeStringField("receivedAt", DateTimeFormatter.ISO_INSTANT.format(event.receivedAt()));
                     json.writeEndObject();
                 }
@@ -398,7 +331,8 @@ public class EventRoutes {
                 List.of(), List.of(), null, 2);
     }
 
-    private void failure(RoutingContext ctx) {
+    /** Also the failure handler of the OTLP and Loki routes. */
+    void failure(RoutingContext ctx) {
         // Security failures are service-security's (its failure handler comes first, on the first route);
         // should one still get here, it keeps its 401/403 answer rather than becoming a 400 or 500.
         AuthProblems.Answer auth = AuthProblemHandler.answerFor(ctx);
@@ -423,7 +357,7 @@ public class EventRoutes {
         Problems.send(ctx, 500, "INTERNAL_ERROR", "Internal error", "Unexpected error; see the service log");
     }
 
-    private static String mediaType(String header) {
+    static String mediaType(String header) {
         if (header == null || header.isBlank()) {
             return null;
         }

@@ -30,6 +30,12 @@ public interface IngestConfig {
         @WithDefault("1000")
         int maxBatchItems();
 
+        /**
+         * Log records per OTLP export or Loki push (collectors batch up to 8192 by default); more gets 413.
+         */
+        @WithDefault("10000")
+        int maxProtocolRecords();
+
         /** How far in the future a timestamp may be (clock skew of producers). */
         @WithDefault("PT24H")
         Duration maxFutureSkew();

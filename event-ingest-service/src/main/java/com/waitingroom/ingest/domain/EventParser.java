@@ -40,7 +40,8 @@ public final class EventParser {
     /** PostgreSQL numeric cannot hold arbitrary exponents; JSON numbers beyond this are refused. */
     private static final int MAX_NUMBER_EXPONENT = 1000;
 
-    private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "timestamp", "service", "message", "metadata");
+    private static final Set<String> KNOWN_FIELDS = Set.of("eventId", "timestamp", "service", "message", "metadata",
+            "severity");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:\\-]+");
 
     private final ObjectMapper mapper;
@@ -186,7 +187,21 @@ public final class EventParser {
         String service = text(node.get("service"), path + "service", MAX_SERVICE_LENGTH, errors);
         String message = text(node.get("message"), path + "message", MAX_MESSAGE_LENGTH, errors);
         String metadata = metadata(node.get("metadata"), path + "metadata", errors);
-        return new IngestEvent(eventId, timestamp, service, message, metadata);
+        String severity = severity(node.get("severity"), path + "severity", errors);
+        return new IngestEvent(eventId, timestamp, service, message, metadata, severity, null, null);
+    }
+
+    /** Optional; stored normalised (TRACE…FATAL), so "warning" and "WARN" are searched alike. */
+    private static String severity(JsonNode node, String field, List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Severity severity = node.isTextual() ? Severity.fromWord(node.textValue()) : null;
+        if (severity == null) {
+            errors.add(new FieldError(field, "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL"));
+            return null;
+        }
+        return severity.name();
     }
 
     private static String eventId(JsonNode node, String field, List<FieldError> errors, Instant now) {

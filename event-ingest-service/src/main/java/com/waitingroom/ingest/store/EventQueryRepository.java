@@ -19,7 +19,11 @@ import io.vertx.sqlclient.Tuple;
 public class EventQueryRepository {
 
     public record StoredEvent(String eventId, OffsetDateTime timestamp, String service, String message,
-            String metadataJson, OffsetDateTime receivedAt) {
+            String metadataJson, OffsetDateTime receivedAt, String severity, String traceId, String spanId) {
+    }
+
+    /** The optional filters of a search; null = not filtered. */
+    public record Filter(String service, String severity, String traceId) {
     }
 
     public record Page(List<StoredEvent> events, PageCursor next) {
@@ -36,16 +40,25 @@ public class EventQueryRepository {
 
     /**
      * Keyset page over [from, to): one row more than asked tells whether there is a next page,
-     * without COUNT(*). Served by (service, ts, event_id) or by the primary key (ts, event_id).
+     * without COUNT(*). Served by (service, ts, event_id) or by the primary key (ts, event_id);
+     * severity and trace id are checked on the rows of that range (no index of their own).
      */
-    public Future<Page> search(String service, OffsetDateTime from, OffsetDateTime to, PageCursor after,
+    public Future<Page> search(Filter filter, OffsetDateTime from, OffsetDateTime to, PageCursor after,
             boolean descending, int limit) {
-        StringBuilder sql = new StringBuilder(
-                "SELECT event_id, ts, service, message, metadata::text, received_at FROM ingest_events WHERE ts >= $1 AND ts < $2");
+        StringBuilder sql = new StringBuilder("SELECT event_id, ts, service, message, metadata::text, received_at,"
+                + " severity, trace_id, span_id FROM ingest_events WHERE ts >= $1 AND ts < $2");
         Tuple params = Tuple.of(from, to);
-        if (service != null) {
-            params.addValue(service);
+        if (filter.service() != null) {
+            params.addValue(filter.service());
             sql.append(" AND service = $").append(params.size());
+        }
+        if (filter.severity() != null) {
+            params.addValue(filter.severity());
+            sql.append(" AND severity = $").append(params.size());
+        }
+        if (filter.traceId() != null) {
+            params.addValue(filter.traceId());
+            sql.append(" AND trace_id = $").append(params.size());
         }
         if (after != null) {
             params.addValue(after.timestamp());
@@ -65,7 +78,8 @@ public class EventQueryRepository {
                     return new Page(events, new PageCursor(last.timestamp(), last.eventId()));
                 }
                 events.add(new StoredEvent(row.getString(0), utc(row.getOffsetDateTime(1)), row.getString(2),
-                        row.getString(3), row.getString(4), utc(row.getOffsetDateTime(5))));
+                        row.getString(3), row.getString(4), utc(row.getOffsetDateTime(5)), row.getString(6), row.getString(7),
+                        row.getString(8)));
             }
             return new Page(events, null);
         });

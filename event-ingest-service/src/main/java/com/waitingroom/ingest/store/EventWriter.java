@@ -57,10 +57,11 @@ public class EventWriter {
     private static String insertSql(boolean ignoreDuplicates) {
         return """
                 WITH inserted AS (
-                    INSERT INTO ingest_events (event_id, ts, service, message, metadata)
-                    SELECT event_id, ts, service, message, metadata::jsonb
-                    FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
-                         AS input(event_id, ts, service, message, metadata)
+                    INSERT INTO ingest_events (event_id, ts, service, message, metadata, severity, trace_id, span_id)
+                    SELECT event_id, ts, service, message, metadata::jsonb, severity, trace_id, span_id
+                    FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
+                                $7::text[], $8::text[], $9::text[])
+                         AS input(event_id, ts, service, message, metadata, severity, trace_id, span_id)
                     %s
                     RETURNING service, ts
                 ), counted AS (
@@ -268,6 +269,9 @@ public class EventWriter {
         String[] services = new String[rows];
         String[] messages = new String[rows];
         String[] metadata = new String[rows];
+        String[] severities = new String[rows];
+        String[] traceIds = new String[rows];
+        String[] spanIds = new String[rows];
         int i = 0;
         for (PendingWrite write : batch) {
             write.attempted = true;
@@ -277,13 +281,17 @@ public class EventWriter {
                 services[i] = event.service();
                 messages[i] = event.message();
                 metadata[i] = event.metadataJson();
+                severities[i] = event.severity();
+                traceIds[i] = event.traceId();
+                spanIds[i] = event.spanId();
                 i++;
             }
         }
         int batchRows = rows;
         inFlightFlushes.incrementAndGet();
         long started = System.nanoTime();
-        Tuple params = Tuple.of(ids, timestamps, services, messages, metadata, slot);
+        Tuple params = Tuple.of(ids, timestamps, services, messages, metadata, slot)
+                .addValue(severities).addValue(traceIds).addValue(spanIds);
         String sql = ignoreDuplicates ? INSERT_IGNORING_DUPLICATES_SQL : INSERT_SQL;
         pool.preparedQuery(sql).execute(params).onComplete(result -> {
             boolean retryingIgnoringDuplicates = false;

@@ -50,6 +50,16 @@ class EventParserTest {
     }
 
     @Test
+    void anOptionalSeverityIsStoredNormalisedAndAnUnknownOneIsAFieldError() {
+        assertEquals("WARN", parser.parseJson(utf8("{\"timestamp\":1773144000000,\"service\":\"s\",\"message\":\"m\","
+                + "\"severity\":\"warning\"}")).events().get(0).severity());
+        assertNull(parser.parseJson(utf8("{\"timestamp\":1773144000000,\"service\":\"s\",\"message\":\"m\"}")).events().get(0).severity());
+        InvalidEventsException invalid = assertThrows(InvalidEventsException.class, () -> parser.parseJson(utf8(
+                "{\"timestamp\":1773144000000,\"service\":\"s\",\"message\":\"m\",\"severity\":\"loud\"}")));
+        assertEquals("severity", invalid.errors().get(0).field());
+    }
+
+    @Test
     void keepsClientEventIdsAndMetadataNumbersExactly() {
         IngestEvent event = parser.parseJson(utf8("{\"eventId\":\"abc-1\",\"timestamp\":1773144000000,\"service\":\"s\","
                 + "\"message\":\"m\",\"metadata\":{\"price\":0.1000000000000000055511151231257827}}")).events().get(0);

@@ -1,0 +1,66 @@
+package com.waitingroom.ingest.fault;
+
+import static com.waitingroom.ingest.auth.Tokens.asWriter;
+import static com.waitingroom.ingest.auth.Tokens.management;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.waitingroom.ingest.TestDb;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * PostgreSQL unreachable: OTLP and Loki requests get 503 + Retry-After like POST /events; once it is
+ * back, the shipper's retry of the very same request stores every record exactly once, even when the
+ * first attempt was committed after its 503 NOT_YET_DURABLE.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresProxyResource.class, restrictToAnnotatedClass = true)
+class ProtocolOutageTest {
+
+    private static String otlpJson(String service, long nanos) {
+        return """
+                {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"%s"}}]},
+                 "scopeLogs":[{"logRecords":[{"timeUnixNano":"%d","body":{"stringValue":"a"}},
+                                             {"timeUnixNano":"%d","body":{"stringValue":"b"}}]}]}]}"""
+                .formatted(service, nanos, nanos + 1000);
+    }
+
+    @Test
+    void outageAnswers503WithRetryAfterAndTheRetryStoresEachRecordOnce() {
+        String service = "otlp-outage-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        String body = otlpJson(service, now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        String lokiBody = "{\"streams\":[{\"stream\":{\"job\":\"" + service + "-loki\"},\"values\":[[\""
+                + (now.getEpochSecond() * 1_000_000_000L) + "\",\"line\"]]}]}";
+        PostgresProxyResource.proxy.cut();
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(503));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Response response = asWriter().contentType("application/json").body(body).post("/v1/logs");
+                assertEquals(503, response.statusCode(), response.asString());
+                assertNotNull(response.header("Retry-After"));
+            });
+            Response loki = asWriter().contentType("application/json").body(lokiBody).post("/loki/api/v1/push");
+            assertEquals(503, loki.statusCode(), loki.asString());
+            assertNotNull(loki.header("Retry-After"));
+        } finally {
+            PostgresProxyResource.proxy.restore();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                asWriter().contentType("application/json").body(body).post("/v1/logs").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                asWriter().contentType("application/json").body(lokiBody).post("/loki/api/v1/push").then().statusCode(204));
+        assertEquals(2, TestDb.countForService(service));
+        assertEquals(1, TestDb.countForService(service + "-loki"));
+    }
+}
