@@ -76,14 +76,13 @@ public class EventRoutes {
     }
 
     void register(@Observes Router router) {
-        router.route().order(-100).handler(CorrelationIds::handle);
         router.route().order(-99).handler(shutdown::closeConnectionsWhileStopping);
         router.post("/events")
                 .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
                 .handler(this::ingest)
                 .failureHandler(this::failure);
-        router.get("/events/summary").handler(this::summary).failureHandler(this::failure);
-        router.get("/events").handler(this::search).failureHandler(this::failure);
+        router.get("/events/summary").produces("application/json").handler(this::summary).failureHandler(this::failure);
+        router.get("/events").produces("application/json").handler(this::search).failureHandler(this::failure);
     }
 
     // ---- POST /events ----
@@ -345,7 +344,7 @@ public class EventRoutes {
         int status = ctx.statusCode();
         if (status == 413) {
             writer.countRejected("too_large", 1);
-            Problems.send(ctx, 413, "BODY_TOO_LARGE", "Payload too large",
+            Problems.send(ctx, 413, "PAYLOAD_TOO_LARGE", "Payload too large",
                     "The body exceeds " + config.limits().maxBodyBytes() + " bytes");
             return;
         }

@@ -204,7 +204,7 @@ public class EventResourceTest {
     void oversizeBodiesAndBatchesGet413() {
         String huge = "[" + "1,".repeat(5_000_000) + "1]"; // > 8 MiB
         asWriter().contentType("application/json").body(huge).post("/events")
-                .then().statusCode(413).contentType(PROBLEM).body("code", equalTo("BODY_TOO_LARGE"));
+                .then().statusCode(413).contentType(PROBLEM).body("code", equalTo("PAYLOAD_TOO_LARGE"));
 
         String service = uniqueService("big");
         String one = event(null, Instant.now(), service, "m", null);
