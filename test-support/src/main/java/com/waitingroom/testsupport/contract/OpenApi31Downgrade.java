@@ -1,0 +1,81 @@
+package com.waitingroom.testsupport.contract;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rewrites the OpenAPI 3.1 features the suite's documents use into their 3.0 spelling, because the
+ * request validator ({@code swagger-request-validator}) understands OpenAPI 3.0 only: {@code type: [X,
+ * "null"]} becomes {@code type: X, nullable: true}, {@code const} a one-value {@code enum}, numeric
+ * {@code exclusiveMinimum/Maximum} the 3.0 boolean form, and schema {@code examples} arrays are dropped
+ * (documentation only). A type list it cannot express in 3.0 fails loudly rather than checking less.
+ */
+final class OpenApi31Downgrade {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OpenApi31Downgrade() {
+    }
+
+    static String toOpenApi30(String document) {
+        try {
+            JsonNode root = JSON.readTree(document);
+            if (!(root instanceof ObjectNode object) || !object.path("openapi").asText().startsWith("3.1")) {
+                return document;
+            }
+            object.put("openapi", "3.0.3");
+            object.remove(List.of("jsonSchemaDialect", "webhooks"));
+            rewrite(object);
+            return JSON.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the OpenAPI document is not JSON (fetch it with ?format=json)", e);
+        }
+    }
+
+    private static void rewrite(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            rewriteSchemaKeywords(object);
+            object.elements().forEachRemaining(OpenApi31Downgrade::rewrite);
+        } else if (node instanceof ArrayNode array) {
+            array.elements().forEachRemaining(OpenApi31Downgrade::rewrite);
+        }
+    }
+
+    private static void rewriteSchemaKeywords(ObjectNode object) {
+        JsonNode type = object.get("type");
+        if (type instanceof ArrayNode types) {
+            List<String> named = new ArrayList<>();
+            types.forEach(t -> named.add(t.asText()));
+            boolean nullable = named.remove("null");
+            if (named.size() != 1) {
+                throw new IllegalStateException("type " + types + " has no OpenAPI 3.0 form");
+            }
+            object.put("type", named.get(0));
+            if (nullable) {
+                object.put("nullable", true);
+            }
+        }
+        JsonNode constant = object.get("const");
+        if (constant != null && !constant.isObject()) {
+            object.remove("const");
+            object.putArray("enum").add(constant);
+        }
+        for (String bound : List.of("exclusiveMinimum", "exclusiveMaximum")) {
+            JsonNode value = object.get(bound);
+            if (value != null && value.isNumber()) {
+                object.set(bound.equals("exclusiveMinimum") ? "minimum" : "maximum", value);
+                object.put(bound, true);
+            }
+        }
+        if (object.get("examples") instanceof ArrayNode) {
+            object.remove("examples");
+        }
+        object.remove(List.of("$schema", "contentMediaType", "contentEncoding"));
+    }
+}
