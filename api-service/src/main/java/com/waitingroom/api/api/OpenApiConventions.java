@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
@@ -25,6 +26,7 @@ public class OpenApiConventions implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        allowNullRequestFields(openAPI.getComponents().getSchemas());
         for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
             path.getValue().getOperations().forEach((method, operation) -> apply(path.getKey(), method, operation));
         }
@@ -63,6 +65,23 @@ public class OpenApiConventions implements OASFilter {
             responses.addAPIResponse("422", shared("UnprocessableContent"));
         }
         responses.addAPIResponse("503", shared("ServiceUnavailable"));
+    }
+
+    /**
+     * Every field of a command body is optional and may be sent as null (the input rules treat null as
+     * absent; clients serialize absent fields that way), so each request schema's properties allow null.
+     */
+    private static void allowNullRequestFields(Map<String, Schema> schemas) {
+        for (Class<?> request : Requests.class.getDeclaredClasses()) {
+            Schema schema = schemas.get(request.getSimpleName());
+            if (schema != null && schema.getProperties() != null) {
+                schema.getProperties().values().forEach(property -> {
+                    if (property.getType() != null && !property.getType().contains(Schema.SchemaType.NULL)) {
+                        property.addType(Schema.SchemaType.NULL);
+                    }
+                });
+            }
+        }
     }
 
     private static APIResponse shared(String name) {

@@ -5,8 +5,11 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
+import java.lang.reflect.RecordComponent;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,9 +25,47 @@ public class OpenApiConventions implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        for (Class<?> owner : new Class<?>[] {Views.class, ProjectionAdminResource.class, LagResource.class}) {
+            for (Class<?> type : owner.getDeclaredClasses()) {
+                if (type.isRecord()) {
+                    allowNull(openAPI.getComponents().getSchemas(), type);
+                }
+            }
+        }
         for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
             boolean view = path.getKey().startsWith(VIEWS);
             path.getValue().getOperations().values().forEach(operation -> apply(operation, view));
+        }
+    }
+
+    /**
+     * The API writes absent values as null (e.g. the percentiles of an empty window, lastError when none):
+     * each reference-typed field of the response records is documented as nullable.
+     */
+    private static void allowNull(Map<String, Schema> schemas, Class<?> record) {
+        Schema schema = schemas.get(record.getSimpleName());
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        for (RecordComponent component : record.getRecordComponents()) {
+            if (!component.getType().isPrimitive()) {
+                makeNullable(schema, component.getName());
+            }
+        }
+    }
+
+    /** Makes a property nullable: null added to its type, or for a reference "anyOf: [the reference, null]". */
+    static void makeNullable(Schema owner, String name) {
+        Schema property = owner.getProperties().get(name);
+        if (property == null) {
+            return;
+        }
+        if (property.getRef() != null) {
+            owner.addProperty(name, OASFactory.createSchema().anyOf(List.of(
+                    OASFactory.createSchema().ref(property.getRef()),
+                    OASFactory.createSchema().addType(Schema.SchemaType.NULL))));
+        } else if (property.getType() != null && !property.getType().contains(Schema.SchemaType.NULL)) {
+            property.addType(Schema.SchemaType.NULL);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
  * Rewrites the OpenAPI 3.1 features the suite's documents use into their 3.0 spelling, because the
  * request validator ({@code swagger-request-validator}) understands OpenAPI 3.0 only: {@code type: [X,
  * "null"]} becomes {@code type: X, nullable: true}, {@code const} a one-value {@code enum}, numeric
- * {@code exclusiveMinimum/Maximum} the 3.0 boolean form, and schema {@code examples} arrays are dropped
+ * {@code exclusiveMinimum/Maximum} the 3.0 boolean form, {@code anyOf: [X, null]} {@code allOf: [X]} with
+ * {@code nullable}, and schema {@code examples} arrays are dropped
  * (documentation only). A type list it cannot express in 3.0 fails loudly rather than checking less.
  */
 final class OpenApi31Downgrade {
@@ -47,6 +48,10 @@ final class OpenApi31Downgrade {
         }
     }
 
+    private static boolean isNullType(JsonNode schema) {
+        return schema.size() == 1 && "null".equals(schema.path("type").asText());
+    }
+
     private static void rewriteSchemaKeywords(ObjectNode object) {
         JsonNode type = object.get("type");
         if (type instanceof ArrayNode types) {
@@ -58,6 +63,15 @@ final class OpenApi31Downgrade {
             }
             object.put("type", named.get(0));
             if (nullable) {
+                object.put("nullable", true);
+            }
+        }
+        // anyOf: [X, {type: null}] (a nullable reference) is allOf: [X] + nullable in 3.0.
+        if (object.get("anyOf") instanceof ArrayNode anyOf && anyOf.size() == 2) {
+            JsonNode other = isNullType(anyOf.get(0)) ? anyOf.get(1) : isNullType(anyOf.get(1)) ? anyOf.get(0) : null;
+            if (other != null) {
+                object.remove("anyOf");
+                object.putArray("allOf").add(other);
                 object.put("nullable", true);
             }
         }

@@ -88,9 +88,13 @@ public final class OpenApiContract {
     }
 
     private static OpenApiInteractionValidator validator(URI documentUrl) {
-        return VALIDATORS.computeIfAbsent(documentUrl, url -> OpenApiInteractionValidator
-                .createForInlineApiSpecification(OpenApi31Downgrade.toOpenApi30(fetch(url)))
-                .build());
+        return VALIDATORS.computeIfAbsent(documentUrl, url -> validatorFor(fetch(url)));
+    }
+
+    /** A validator of the document (JSON; OpenAPI 3.0 or the 3.1 the services serve). */
+    static OpenApiInteractionValidator validatorFor(String document) {
+        return OpenApiInteractionValidator.createForInlineApiSpecification(OpenApi31Downgrade.toOpenApi30(document))
+                .build();
     }
 
     private static String fetch(URI url) {

@@ -4,10 +4,11 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Installs {@link OpenApiContract} for every test of a module: register it once per module through
- * JUnit's extension auto-detection ({@code src/test/resources/junit-platform.properties}:
- * {@code junit.jupiter.extensions.autodetection.enabled=true}, and this class named in
- * {@code META-INF/services/org.junit.jupiter.api.extension.Extension}).
+ * Installs {@link OpenApiContract} for every test of a module: name this class in the module's
+ * {@code src/test/resources/META-INF/services/org.junit.jupiter.api.extension.Extension}. quarkus-junit's
+ * own {@code junit-platform.properties} turns JUnit's extension auto-detection on; a module must not add
+ * a {@code junit-platform.properties} of its own (it would hide Quarkus' one and its profile-aware
+ * test-class order).
  *
  * <p>A {@code @QuarkusTest} runs in the application's class loader, which has its own REST Assured: the
  * filter is installed through the test class's loader so it lands where the test's requests go.
