@@ -13,8 +13,8 @@ import java.util.List;
  * Rewrites the OpenAPI 3.1 features the suite's documents use into their 3.0 spelling, because the
  * request validator ({@code swagger-request-validator}) understands OpenAPI 3.0 only: {@code type: [X,
  * "null"]} becomes {@code type: X, nullable: true}, {@code const} a one-value {@code enum}, numeric
- * {@code exclusiveMinimum/Maximum} the 3.0 boolean form, {@code anyOf: [X, null]} {@code allOf: [X]} with
- * {@code nullable}, and schema {@code examples} arrays are dropped
+ * {@code exclusiveMinimum/Maximum} the 3.0 boolean form, {@code anyOf: [reference, null]} a nullable copy of the
+ * referenced schema, and schema {@code examples} arrays are dropped
  * (documentation only). A type list it cannot express in 3.0 fails loudly rather than checking less.
  */
 final class OpenApi31Downgrade {
@@ -32,19 +32,19 @@ final class OpenApi31Downgrade {
             }
             object.put("openapi", "3.0.3");
             object.remove(List.of("jsonSchemaDialect", "webhooks"));
-            rewrite(object);
+            rewrite(object, object.path("components").path("schemas"));
             return JSON.writeValueAsString(object);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the OpenAPI document is not JSON (fetch it with ?format=json)", e);
         }
     }
 
-    private static void rewrite(JsonNode node) {
+    private static void rewrite(JsonNode node, JsonNode schemas) {
         if (node instanceof ObjectNode object) {
-            rewriteSchemaKeywords(object);
-            object.elements().forEachRemaining(OpenApi31Downgrade::rewrite);
+            rewriteSchemaKeywords(object, schemas);
+            object.elements().forEachRemaining(child -> rewrite(child, schemas));
         } else if (node instanceof ArrayNode array) {
-            array.elements().forEachRemaining(OpenApi31Downgrade::rewrite);
+            array.elements().forEachRemaining(child -> rewrite(child, schemas));
         }
     }
 
@@ -52,7 +52,7 @@ final class OpenApi31Downgrade {
         return schema.size() == 1 && "null".equals(schema.path("type").asText());
     }
 
-    private static void rewriteSchemaKeywords(ObjectNode object) {
+    private static void rewriteSchemaKeywords(ObjectNode object, JsonNode schemas) {
         JsonNode type = object.get("type");
         if (type instanceof ArrayNode types) {
             List<String> named = new ArrayList<>();
@@ -66,12 +66,15 @@ final class OpenApi31Downgrade {
                 object.put("nullable", true);
             }
         }
-        // anyOf: [X, {type: null}] (a nullable reference) is allOf: [X] + nullable in 3.0.
+        // anyOf: [{$ref: X}, {type: null}] (a nullable reference): a copy of X + nullable in 3.0 (the
+        // validator ignores nullable beside a $ref or around an allOf).
         if (object.get("anyOf") instanceof ArrayNode anyOf && anyOf.size() == 2) {
             JsonNode other = isNullType(anyOf.get(0)) ? anyOf.get(1) : isNullType(anyOf.get(1)) ? anyOf.get(0) : null;
-            if (other != null) {
+            String ref = other == null ? "" : other.path("$ref").asText();
+            JsonNode target = schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
+            if (ref.startsWith("#/components/schemas/") && target.isObject()) {
                 object.remove("anyOf");
-                object.putArray("allOf").add(other);
+                object.setAll(((ObjectNode) target).deepCopy());
                 object.put("nullable", true);
             }
         }
