@@ -70,8 +70,9 @@ class OpenApiContractTest {
     }
 
     @Test
-    void anUndocumentedRouteMayOnlyBeAnsweredNotFound() {
+    void anUndocumentedRouteMayOnlyBeAnsweredNotFoundOrUnauthorized() {
         assertEquals(List.of(), violations(post("/nothing", "{}"), json(404, "application/problem+json", "{}")));
+        assertEquals(List.of(), violations(post("/nothing", "{}"), json(401, "application/problem+json", "{}")));
         assertKeys(violations(post("/nothing", "{}"), json(200, "application/json", "{}")),
                 "validation.request.path.missing");
     }
