@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  *     valid by the document too (a document stricter than the service fails here). A refused request
  *     was usually bad on purpose (the tests send bad input), so only its operation must exist.</li>
  * <li>Requests to the management interface ({@code /q/...}: health, metrics, the document itself) are
- *     not part of the API and are not checked; neither are 401/404/405 answers to undocumented routes.</li>
+ *     not part of the API and are not checked; neither are 401/403/404/405 answers to undocumented routes.</li>
  * </ul>
  * The document is fetched once per URL, on the first exchange checked (the service is up by then).
  */
@@ -78,9 +78,9 @@ public final class OpenApiContract {
         boolean routing = key.equals("validation.request.path.missing")
                 || key.equals("validation.request.operation.notAllowed");
         if (routing) {
-            // An undocumented route may only be answered "no such route" (JAX-RS/Vert.x routing), or 401:
-            // the public port refuses every request without a valid token before any routing.
-            return status != 401 && status != 404 && status != 405;
+            // An undocumented route may only be answered "no such route" (JAX-RS/Vert.x routing), or 401/403:
+            // the public port's path permissions refuse a request before any routing.
+            return status != 401 && status != 403 && status != 404 && status != 405;
         }
         if (key.startsWith("validation.request.")) {
             return status < 400;
