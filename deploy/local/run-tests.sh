@@ -15,6 +15,7 @@ started=$(date +%s)
 # install, not only verify: the native phase builds each service on its own (-f) against these modules.
 mvn_retry install "$@"
 echo "run-tests: JVM phase passed in $(( $(date +%s) - started )) s"
+bash deploy/local/lint-openapi.sh
 
 if [ "${NATIVE:-1}" = 0 ]; then
     echo "run-tests: NATIVE=0, native executables neither built nor tested" >&2

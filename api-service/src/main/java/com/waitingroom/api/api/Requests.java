@@ -35,6 +35,10 @@ public final class Requests {
     public record ClaimNextPatient(String roomId) {
     }
 
+    /** Documentation only: commands that take no field accept an empty object or no body. */
+    public record NoFields() {
+    }
+
     public record CompleteAttention(String outcome, String notes) {
         static final CompleteAttention EMPTY = new CompleteAttention(null, null);
     }

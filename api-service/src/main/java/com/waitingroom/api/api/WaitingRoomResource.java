@@ -27,6 +27,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -42,7 +49,7 @@ import java.util.function.BiFunction;
 @Produces(MediaType.APPLICATION_JSON)
 // Commands read JSON bodies; another declared media type is a 415 (a body without Content-Type is read as JSON).
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "waiting-rooms")
+@Tag(name = "waiting-rooms", description = "Commands on waiting queues and read-your-writes views of them")
 public class WaitingRoomResource {
 
     private static final String BASE = "/api/waiting-rooms/";
@@ -62,7 +69,15 @@ public class WaitingRoomResource {
     @POST
     @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "Create a waiting queue explicitly (queueId, name, maxCapacity; default capacity 100)")
-    public Uni<Response> createQueue(byte[] body, @BeanParam CommandHeaders headers) {
+    @APIResponse(responseCode = "201", description = "Queue created; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
+    public Uni<Response> createQueue(
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.CreateQueue.class),
+                    examples = @ExampleObject(name = "createQueue",
+                            value = RequestExamples.CREATE_QUEUE))) byte[] body,
+            @BeanParam CommandHeaders headers) {
         return commands.execute("CreateQueue", headers, () -> {
             JsonNode tree = RequestBodies.tree(body);
             var request = RequestBodies.bind(tree, Requests.CreateQueue.class, null);
@@ -83,6 +98,11 @@ public class WaitingRoomResource {
     @Path("{queueId}")
     @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Current state of a queue, from the event store (ETag = version)")
+    @APIResponse(responseCode = "200", description = "The queue; ETag = its version",
+            headers = @Header(name = "ETag", description = "The queue's version, e.g. \"7\" (If-Match of commands)",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Views.QueueView.class)))
     public Uni<Response> queue(@PathParam("queueId") String rawQueueId) {
         return Uni.createFrom().deferred(() -> {
             String queueId = validQueueId(rawQueueId);
@@ -98,6 +118,9 @@ public class WaitingRoomResource {
     // Patient data (names, notes, outcomes): staff only; a screen's viewer token reads the lines.
     @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The queue's event stream from version fromVersion (default 1), at most limit events")
+    @APIResponse(responseCode = "200", description = "Event envelopes in version order (kernel EventEnvelope JSON)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = Object.class)))
     public Uni<Response> events(@PathParam("queueId") String rawQueueId,
                                 @QueryParam("fromVersion") String rawFromVersion,
                                 @QueryParam("limit") String rawLimit) {
@@ -123,7 +146,14 @@ public class WaitingRoomResource {
     @Path("{queueId}/check-ins")
     @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "Check a patient in (creates the queue on its first check-in)")
-    public Uni<Response> checkIn(@PathParam("queueId") String rawQueueId, byte[] body,
+    @APIResponse(responseCode = "201", description = "Patient checked in; Location names the visit",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
+    public Uni<Response> checkIn(@PathParam("queueId") String rawQueueId,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.CheckIn.class),
+                    examples = @ExampleObject(name = "checkIn",
+                            value = RequestExamples.CHECK_IN))) byte[] body,
                                  @BeanParam CommandHeaders headers) {
         return commands.execute("CheckIn", headers, () -> {
             String queueId = validQueueId(rawQueueId);
@@ -144,6 +174,11 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}")
     @RolesAllowed({Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Current state of a patient's visit, from the event store")
+    @APIResponse(responseCode = "200", description = "The patient's visit; ETag = the queue's version",
+            headers = @Header(name = "ETag", description = "The queue's version, e.g. \"7\" (If-Match of commands)",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Views.PatientView.class)))
     public Uni<Response> patient(@PathParam("queueId") String rawQueueId, @PathParam("patientId") String rawPatientId) {
         return Uni.createFrom().deferred(() -> {
             InputRules rules = new InputRules();
@@ -167,7 +202,14 @@ public class WaitingRoomResource {
     @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Cashier desk deskId (default \"main\") calls the next patient of the cashier line "
             + "(priority, then line sequence); desks work in parallel, one patient each")
-    public Uni<Response> callNextAtCashier(@PathParam("queueId") String rawQueueId, byte[] body,
+    @APIResponse(responseCode = "200", description = "The patient called to the desk",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
+    public Uni<Response> callNextAtCashier(@PathParam("queueId") String rawQueueId,
+            @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.CallNextAtCashier.class),
+                    examples = @ExampleObject(name = "callNextAtCashier",
+                            value = RequestExamples.CALL_NEXT_AT_CASHIER))) byte[] body,
                                            @BeanParam CommandHeaders headers) {
         return commands.execute("CallNextAtCashier", headers, () -> {
             String queueId = validQueueId(rawQueueId);
@@ -190,8 +232,14 @@ public class WaitingRoomResource {
     @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Validate the payment of the patient at a desk or with a pending payment (frees the desk); "
             + "the patient joins the consultation line")
+    @APIResponse(responseCode = "200", description = "Payment validated",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> validatePayment(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
-                                         byte[] body, @BeanParam CommandHeaders headers) {
+                                         @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.ValidatePayment.class),
+                    examples = @ExampleObject(name = "validatePayment",
+                            value = RequestExamples.VALIDATE_PAYMENT))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("ValidatePayment", queueId, patientId, "payment", body, headers,
                 Requests.ValidatePayment.class, Requests.ValidatePayment.EMPTY, (request, rules) -> {
                     String reference = rules.optionalText("paymentReference", request.paymentReference(),
@@ -204,9 +252,15 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/payment/pending")
     @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Mark the payment as pending (at most 3 attempts); frees the desk at once")
+    @APIResponse(responseCode = "200", description = "Payment marked pending",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> markPaymentPending(@PathParam("queueId") String queueId,
                                             @PathParam("patientId") String patientId,
-                                            byte[] body, @BeanParam CommandHeaders headers) {
+                                            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.MarkPaymentPending.class),
+                    examples = @ExampleObject(name = "markPaymentPending",
+                            value = RequestExamples.MARK_PAYMENT_PENDING))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("MarkPaymentPending", queueId, patientId, "payment/pending", body, headers,
                 Requests.MarkPaymentPending.class, null, (request, rules) -> {
                     String reason = rules.requiredText("reason", request.reason(), 1, InputRules.FREE_TEXT_MAX);
@@ -218,8 +272,14 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/payment/cancellation")
     @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "Cancel the visit for payment (only after 3 pending attempts)")
+    @APIResponse(responseCode = "200", description = "Visit cancelled",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> cancelByPayment(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
-                                         byte[] body, @BeanParam CommandHeaders headers) {
+                                         @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.CancelByPayment.class),
+                    examples = @ExampleObject(name = "cancelByPayment",
+                            value = RequestExamples.CANCEL_BY_PAYMENT))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("CancelByPayment", queueId, patientId, "payment/cancellation", body, headers,
                 Requests.CancelByPayment.class, Requests.CancelByPayment.EMPTY, (request, rules) -> {
                     String reason = rules.optionalText("reason", request.reason(), InputRules.FREE_TEXT_MAX);
@@ -231,9 +291,15 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/cashier-absence")
     @RolesAllowed({Roles.CASHIER, Roles.ADMIN})
     @Operation(summary = "The called patient is absent at the cashier: requeued twice, cancelled the third time")
+    @APIResponse(responseCode = "200", description = "Absence recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> markAbsentAtCashier(@PathParam("queueId") String queueId,
                                              @PathParam("patientId") String patientId,
-                                             byte[] body, @BeanParam CommandHeaders headers) {
+                                             @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.NoFields.class),
+                    examples = @ExampleObject(name = "markAbsentAtCashier",
+                            value = RequestExamples.NO_FIELDS))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("MarkAbsentAtCashier", queueId, patientId, "cashier-absence", body, headers,
                 JsonNode.class, Json.MAPPER.createObjectNode(), (request, rules) -> WaitingQueue::markAbsentAtCashier);
     }
@@ -243,8 +309,14 @@ public class WaitingRoomResource {
     @RolesAllowed({Roles.RECEPTIONIST, Roles.ADMIN})
     @Operation(summary = "The patient leaves before being attended (any waiting state, not in consultation); "
             + "frees the desk or room")
+    @APIResponse(responseCode = "200", description = "The patient left",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> leave(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
-                               byte[] body, @BeanParam CommandHeaders headers) {
+                               @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.Leave.class),
+                    examples = @ExampleObject(name = "leave",
+                            value = RequestExamples.LEAVE))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("Leave", queueId, patientId, "leave", body, headers,
                 Requests.Leave.class, Requests.Leave.EMPTY, (request, rules) -> {
                     String reason = rules.optionalText("reason", request.reason(), InputRules.FREE_TEXT_MAX);
@@ -258,6 +330,9 @@ public class WaitingRoomResource {
     @Path("{queueId}/rooms/{roomId}/activation")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Activate a consulting room")
+    @APIResponse(responseCode = "200", description = "Room active",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> activateRoom(@PathParam("queueId") String queueId, @PathParam("roomId") String roomId,
                                       @BeanParam CommandHeaders headers) {
         return roomCommand("ActivateConsultingRoom", "PUT", queueId, roomId, headers, WaitingQueue::activateRoom);
@@ -267,6 +342,9 @@ public class WaitingRoomResource {
     @Path("{queueId}/rooms/{roomId}/activation")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Deactivate a free consulting room")
+    @APIResponse(responseCode = "200", description = "Room inactive",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> deactivateRoom(@PathParam("queueId") String queueId, @PathParam("roomId") String roomId,
                                         @BeanParam CommandHeaders headers) {
         return roomCommand("DeactivateConsultingRoom", "DELETE", queueId, roomId, headers, WaitingQueue::deactivateRoom);
@@ -277,7 +355,14 @@ public class WaitingRoomResource {
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "A free active room claims the next patient of the consultation line "
             + "(priority, then line sequence)")
-    public Uni<Response> claimNextPatient(@PathParam("queueId") String rawQueueId, byte[] body,
+    @APIResponse(responseCode = "200", description = "The patient claimed by the room",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
+    public Uni<Response> claimNextPatient(@PathParam("queueId") String rawQueueId,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.ClaimNextPatient.class),
+                    examples = @ExampleObject(name = "claimNextPatient",
+                            value = RequestExamples.CLAIM_NEXT_PATIENT))) byte[] body,
                                           @BeanParam CommandHeaders headers) {
         return commands.execute("ClaimNextPatient", headers, () -> {
             String queueId = validQueueId(rawQueueId);
@@ -298,8 +383,14 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/call")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Call the claimed patient to the consulting room")
+    @APIResponse(responseCode = "200", description = "Patient called",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> callPatient(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
-                                     byte[] body, @BeanParam CommandHeaders headers) {
+                                     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.NoFields.class),
+                    examples = @ExampleObject(name = "callPatient",
+                            value = RequestExamples.NO_FIELDS))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("CallPatient", queueId, patientId, "call", body, headers,
                 JsonNode.class, Json.MAPPER.createObjectNode(), (request, rules) -> WaitingQueue::callPatient);
     }
@@ -308,9 +399,15 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/consultation")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The called patient arrived: the consultation starts")
+    @APIResponse(responseCode = "200", description = "Consultation started",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> startConsultation(@PathParam("queueId") String queueId,
                                            @PathParam("patientId") String patientId,
-                                           byte[] body, @BeanParam CommandHeaders headers) {
+                                           @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.NoFields.class),
+                    examples = @ExampleObject(name = "startConsultation",
+                            value = RequestExamples.NO_FIELDS))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("StartConsultation", queueId, patientId, "consultation", body, headers,
                 JsonNode.class, Json.MAPPER.createObjectNode(), (request, rules) -> WaitingQueue::startConsultation);
     }
@@ -319,9 +416,15 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/completion")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Complete the consultation (outcome and notes optional); frees the room")
+    @APIResponse(responseCode = "200", description = "Consultation completed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> completeAttention(@PathParam("queueId") String queueId,
                                            @PathParam("patientId") String patientId,
-                                           byte[] body, @BeanParam CommandHeaders headers) {
+                                           @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.CompleteAttention.class),
+                    examples = @ExampleObject(name = "completeAttention",
+                            value = RequestExamples.COMPLETE_ATTENTION))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("CompleteAttention", queueId, patientId, "completion", body, headers,
                 Requests.CompleteAttention.class, Requests.CompleteAttention.EMPTY, (request, rules) -> {
                     String outcome = rules.optionalText("outcome", request.outcome(), InputRules.SHORT_TEXT_MAX);
@@ -334,9 +437,15 @@ public class WaitingRoomResource {
     @Path("{queueId}/patients/{patientId}/consultation-absence")
     @RolesAllowed({Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "The called patient is absent at the room: requeued once, cancelled the second time")
+    @APIResponse(responseCode = "200", description = "Absence recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CommandResponse.class)))
     public Uni<Response> markAbsentAtConsultation(@PathParam("queueId") String queueId,
                                                   @PathParam("patientId") String patientId,
-                                                  byte[] body, @BeanParam CommandHeaders headers) {
+                                                  @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Requests.NoFields.class),
+                    examples = @ExampleObject(name = "markAbsentAtConsultation",
+                            value = RequestExamples.NO_FIELDS))) byte[] body, @BeanParam CommandHeaders headers) {
         return patientCommand("MarkAbsentAtConsultation", queueId, patientId, "consultation-absence", body, headers,
                 JsonNode.class, Json.MAPPER.createObjectNode(),
                 (request, rules) -> WaitingQueue::markAbsentAtConsultation);

@@ -14,6 +14,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,6 +31,7 @@ import java.util.Set;
  */
 @Path("/admin/outbox")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "outbox admin", description = "Operator view of the outbox: counts, listings, requeue of dead rows")
 public class OutboxAdminResource {
 
     private static final Set<String> LISTABLE = Set.of("pending", "dead");
@@ -50,6 +56,9 @@ public class OutboxAdminResource {
     @GET
     @Path("/counts")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Rows per status: pending, dispatched, dead")
+    @APIResponse(responseCode = "200", description = "Counts per status",
+            content = @Content(schema = @Schema(implementation = OutboxAdminStore.Counts.class)))
     public OutboxAdminStore.Counts counts() throws SQLException {
         return store.counts();
     }
@@ -58,6 +67,11 @@ public class OutboxAdminResource {
     @GET
     @Path("/rows")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Pending or dead rows in id order, keyset-paginated "
+            + "(afterId = the previous page's nextAfterId)")
+    @APIResponse(responseCode = "200", description = "One page of rows",
+            content = @Content(schema = @Schema(implementation = RowPage.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public Response list(@QueryParam("status") String status, @QueryParam("eventType") String eventType,
                          @QueryParam("aggregateId") String aggregateId, @QueryParam("afterId") String afterId,
                          @QueryParam("limit") String limit) throws SQLException {
@@ -80,6 +94,13 @@ public class OutboxAdminResource {
     @POST
     @Path("/rows/{id}/requeue")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Requeue one dead row: pending again, attempts reset, relayed at once")
+    @APIResponse(responseCode = "200", description = "Requeued",
+            content = @Content(schema = @Schema(implementation = RequeueResponse.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", description = "OUTBOX_ROW_NOT_FOUND", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "OUTBOX_ROW_NOT_DEAD: only dead rows can be requeued",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response requeue(@PathParam("id") String id) throws SQLException {
         List<Problem.FieldError> errors = new ArrayList<>();
         long rowId = parseLong(id, -1, "id", 1, Long.MAX_VALUE, errors);
@@ -102,6 +123,10 @@ public class OutboxAdminResource {
     @POST
     @Path("/dead/requeue")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Requeue every dead row of one event type")
+    @APIResponse(responseCode = "200", description = "How many rows were requeued (0 when none was dead)",
+            content = @Content(schema = @Schema(implementation = RequeueResponse.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     public Response requeueDeadOfType(@QueryParam("eventType") String eventType) throws SQLException {
         if (eventType == null || eventType.isBlank()) {
             return AdminProblems.response(Response.Status.BAD_REQUEST, "VALIDATION_FAILED", "eventType is required",

@@ -29,12 +29,8 @@ import java.time.format.DateTimeParseException;
  */
 @Path("/api/metrics/lag")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "projections")
+@Tag(name = "projections", description = "Projection status, rebuild, parked queues and lag statistics")
 @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
-@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(responseCode = "403", description = "None of the token's roles may read the lag statistics",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class LagResource {
 
     static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
@@ -49,8 +45,10 @@ public class LagResource {
 
     @GET
     @Operation(summary = "Lag percentiles and throughput of applied events in [from, to) (default: the last 5 minutes)")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = LagReport.class)))
-    @APIResponse(responseCode = "400", description = "Bad eventType/from/to", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "Lag statistics of the window",
+            content = @Content(schema = @Schema(implementation = LagReport.class)))
+    @APIResponse(responseCode = "400", description = "Bad eventType/from/to",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public LagReport lag(@QueryParam("eventType") String eventType, @QueryParam("from") String fromText,
                          @QueryParam("to") String toText) throws Exception {
         if (eventType != null && !eventType.isBlank() && EventTypeRegistry.standard().find(eventType).isEmpty()) {

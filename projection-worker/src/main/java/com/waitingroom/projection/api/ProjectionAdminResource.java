@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -40,11 +42,7 @@ import java.util.UUID;
  */
 @Path("/api/projections")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "projections")
-@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(responseCode = "403", description = "None of the token's roles may perform this operation",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
+@Tag(name = "projections", description = "Projection status, rebuild, parked queues and lag statistics")
 public class ProjectionAdminResource {
 
     @Inject
@@ -89,7 +87,8 @@ public class ProjectionAdminResource {
     @GET
     @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
     @Operation(summary = "Projections with position (events applied), backlog vs the event store, lag, status, last error")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ProjectionStatus[].class)))
+    @APIResponse(responseCode = "200", description = "The projections (one: read-models)",
+            content = @Content(schema = @Schema(implementation = ProjectionStatus[].class)))
     public List<ProjectionStatus> list() throws Exception {
         ProjectionStatusQueries.StoredStatus stored = statusQueries.status(ProjectionConfig.PROJECTION_NAME)
                 .orElseThrow(() -> new IllegalStateException("projection_status row is missing"));
@@ -111,10 +110,14 @@ public class ProjectionAdminResource {
     @Path("/{name}/rebuild")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Rebuild a projection from the event store into shadow tables and swap them in (admin)")
-    @APIResponse(responseCode = "202", description = "Rebuild started; follow GET /api/projections")
-    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @APIResponse(responseCode = "409", description = "A rebuild is already running",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "202", description = "Rebuild started; its progress is in GET /api/projections",
+            headers = @Header(name = "Location", description = "/api/projections",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(schema = @Schema(implementation = ProjectionStatus.class)))
+    @APIResponse(responseCode = "404", description = "Unknown projection",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "REBUILD_RUNNING, or EVENT_STORE_MISSING (no event store to rebuild from)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response rebuild(@PathParam("name") String name) throws Exception {
         requireKnown(name);
         boolean started;
@@ -133,8 +136,11 @@ public class ProjectionAdminResource {
     @Path("/{name}/parked-queues")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Queues parked after a projector failure: the failing event, error, first failure (admin)")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ParkedQueueView[].class)))
-    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The parked queues",
+            content = @Content(schema = @Schema(implementation = ParkedQueueView[].class)))
+    @APIResponse(responseCode = "404", description = "Unknown projection",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Response parkedQueues(@PathParam("name") String name) throws SQLException {
         requireKnown(name);
         try {
@@ -152,7 +158,8 @@ public class ProjectionAdminResource {
     @APIResponse(responseCode = "200", description = "outcome RESUMED, or PARKED with the new error",
             content = @Content(schema = @Schema(implementation = ResumeResult.class)))
     @APIResponse(responseCode = "404", description = "Unknown projection, or the queue is not parked",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Response resume(@PathParam("name") String name, @PathParam("queueId") String queueId)
             throws SQLException {
         requireKnown(name);
@@ -170,8 +177,11 @@ public class ProjectionAdminResource {
     @Path("/{name}/parked-queues/resume")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Resume every parked queue (admin); what happened to each")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ResumeResult[].class)))
-    @APIResponse(responseCode = "404", description = "Unknown projection", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "What happened to each parked queue",
+            content = @Content(schema = @Schema(implementation = ResumeResult[].class)))
+    @APIResponse(responseCode = "404", description = "Unknown projection",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     public Response resumeAll(@PathParam("name") String name) throws SQLException {
         requireKnown(name);
         try {

@@ -40,12 +40,8 @@ import java.util.function.ToLongFunction;
  */
 @Path("/api/waiting-rooms/{queueId}")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "waiting-room read models")
+@Tag(name = "waiting-room read models", description = "Views of one waiting queue, as the projection last applied its events")
 @RolesAllowed({Roles.VIEWER, Roles.RECEPTIONIST, Roles.CASHIER, Roles.DOCTOR, Roles.ADMIN})
-@APIResponse(responseCode = "401", description = "No bearer token, or the token was refused",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
-@APIResponse(responseCode = "403", description = "None of the token's roles may read this view",
-        content = @Content(mediaType = Problem.MEDIA_TYPE))
 public class WaitingRoomResource {
 
     @Inject
@@ -59,9 +55,10 @@ public class WaitingRoomResource {
     @Path("/queue")
     @Operation(summary = "Queue state: the cashier line, the consultation line and pending payments, each in the"
             + " order the aggregate serves it (priority, then line sequence)")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.QueueState.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match")
-    @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The view",
+            content = @Content(schema = @Schema(implementation = Views.QueueState.class)))
+    @APIResponse(responseCode = "404", description = "Unknown queue",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response queue(@PathParam("queueId") String queueId,
                           @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
@@ -72,8 +69,10 @@ public class WaitingRoomResource {
     @GET
     @Path("/monitor")
     @Operation(summary = "Queue monitor: counts per state and priority, next per line, rooms, wait times, utilization")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.QueueMonitor.class)))
-    @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The view",
+            content = @Content(schema = @Schema(implementation = Views.QueueMonitor.class)))
+    @APIResponse(responseCode = "404", description = "Unknown queue",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response monitor(@PathParam("queueId") String queueId,
                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
@@ -84,8 +83,10 @@ public class WaitingRoomResource {
     @GET
     @Path("/next-turn")
     @Operation(summary = "Current calls per consulting room and cashier desk, and who each line serves next")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.NextTurn.class)))
-    @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The view",
+            content = @Content(schema = @Schema(implementation = Views.NextTurn.class)))
+    @APIResponse(responseCode = "404", description = "Unknown queue",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response nextTurn(@PathParam("queueId") String queueId,
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
@@ -98,9 +99,12 @@ public class WaitingRoomResource {
     @GET
     @Path("/history")
     @Operation(summary = "Last N finished visits (completed, cancelled or left), most recent first")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.History.class)))
-    @APIResponse(responseCode = "400", description = "Invalid limit", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @APIResponse(responseCode = "404", description = "Unknown queue", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The view",
+            content = @Content(schema = @Schema(implementation = Views.History.class)))
+    @APIResponse(responseCode = "400", description = "Invalid limit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "Unknown queue",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response history(@PathParam("queueId") String queueId, @QueryParam("limit") String limitText,
                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         int limit = parseLimit(limitText);
@@ -114,9 +118,10 @@ public class WaitingRoomResource {
     @GET
     @Path("/patients/{patientId}/trajectory")
     @Operation(summary = "Every step of every visit of one patient with timestamps, grouped by visit")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Views.Trajectory.class)))
+    @APIResponse(responseCode = "200", description = "The view",
+            content = @Content(schema = @Schema(implementation = Views.Trajectory.class)))
     @APIResponse(responseCode = "404", description = "Unknown queue or patient",
-            content = @Content(mediaType = Problem.MEDIA_TYPE))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response trajectory(@PathParam("queueId") String queueId, @PathParam("patientId") String patientId,
                                @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
