@@ -1,5 +1,7 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.http.CorrelationIds;
+
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -49,7 +51,7 @@ public class OpenApiConventions implements OASFilter {
         }
         responses.getAPIResponses().values().forEach(response -> {
             if (response.getRef() == null) {
-                response.addHeader(CorrelationFilter.HEADER, ref("CorrelationId"));
+                response.addHeader(CorrelationIds.HEADER, ref("CorrelationId"));
             }
         });
         responses.addAPIResponse("400", shared("BadRequest"));
@@ -62,6 +64,8 @@ public class OpenApiConventions implements OASFilter {
         responses.addAPIResponse("406", shared("NotAcceptable"));
         if (command) {
             responses.addAPIResponse("409", shared("Conflict"));
+            responses.addAPIResponse("413", shared("PayloadTooLarge"));
+            responses.addAPIResponse("415", shared("UnsupportedMediaType"));
             responses.addAPIResponse("422", shared("UnprocessableContent"));
         }
         responses.addAPIResponse("503", shared("ServiceUnavailable"));

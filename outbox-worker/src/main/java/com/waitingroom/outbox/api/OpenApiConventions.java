@@ -1,17 +1,16 @@
 package com.waitingroom.outbox.api;
 
+import com.waitingroom.http.CorrelationIds;
+import static com.waitingroom.http.openapi.NullableRecords.allowNull;
+
 import com.waitingroom.outbox.store.OutboxAdminStore;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.PathItem;
-import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
-import java.lang.reflect.RecordComponent;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Adds to every operation of the document the answers each one gives by convention, so they are written
@@ -30,43 +29,12 @@ public class OpenApiConventions implements OASFilter {
         }
     }
 
-    /**
-     * The admin API writes absent values as null (e.g. lastError of a row never failed, nextAfterId of
-     * the last page): each reference-typed field of these records is documented as nullable.
-     */
-    private static void allowNull(Map<String, Schema> schemas, Class<?>... records) {
-        for (Class<?> record : records) {
-            Schema schema = schemas.get(record.getSimpleName());
-            if (schema == null || schema.getProperties() == null) {
-                continue;
-            }
-            for (RecordComponent component : record.getRecordComponents()) {
-                if (!component.getType().isPrimitive()) {
-                    makeNullable(schema, component.getName());
-                }
-            }
-        }
-    }
 
-    /** Makes a property nullable: null added to its type, or for a reference "anyOf: [the reference, null]". */
-    static void makeNullable(Schema owner, String name) {
-        Schema property = owner.getProperties().get(name);
-        if (property == null) {
-            return;
-        }
-        if (property.getRef() != null) {
-            owner.addProperty(name, OASFactory.createSchema().anyOf(List.of(
-                    OASFactory.createSchema().ref(property.getRef()),
-                    OASFactory.createSchema().addType(Schema.SchemaType.NULL))));
-        } else if (property.getType() != null && !property.getType().contains(Schema.SchemaType.NULL)) {
-            property.addType(Schema.SchemaType.NULL);
-        }
-    }
 
     private static void apply(APIResponses responses) {
         responses.getAPIResponses().values().forEach(response -> {
             if (response.getRef() == null) {
-                response.addHeader(CorrelationIdFilter.HEADER,
+                response.addHeader(CorrelationIds.HEADER,
                         OASFactory.createHeader().ref("#/components/headers/CorrelationId"));
             }
         });

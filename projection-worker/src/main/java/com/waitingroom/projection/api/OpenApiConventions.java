@@ -1,15 +1,15 @@
 package com.waitingroom.projection.api;
 
+import com.waitingroom.http.CorrelationIds;
+import static com.waitingroom.http.openapi.NullableRecords.allowNull;
+
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
-import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
-import java.lang.reflect.RecordComponent;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,36 +38,7 @@ public class OpenApiConventions implements OASFilter {
         }
     }
 
-    /**
-     * The API writes absent values as null (e.g. the percentiles of an empty window, lastError when none):
-     * each reference-typed field of the response records is documented as nullable.
-     */
-    private static void allowNull(Map<String, Schema> schemas, Class<?> record) {
-        Schema schema = schemas.get(record.getSimpleName());
-        if (schema == null || schema.getProperties() == null) {
-            return;
-        }
-        for (RecordComponent component : record.getRecordComponents()) {
-            if (!component.getType().isPrimitive()) {
-                makeNullable(schema, component.getName());
-            }
-        }
-    }
 
-    /** Makes a property nullable: null added to its type, or for a reference "anyOf: [the reference, null]". */
-    static void makeNullable(Schema owner, String name) {
-        Schema property = owner.getProperties().get(name);
-        if (property == null) {
-            return;
-        }
-        if (property.getRef() != null) {
-            owner.addProperty(name, OASFactory.createSchema().anyOf(List.of(
-                    OASFactory.createSchema().ref(property.getRef()),
-                    OASFactory.createSchema().addType(Schema.SchemaType.NULL))));
-        } else if (property.getType() != null && !property.getType().contains(Schema.SchemaType.NULL)) {
-            property.addType(Schema.SchemaType.NULL);
-        }
-    }
 
     private static void apply(Operation operation, boolean view) {
         APIResponses responses = operation.getResponses();
@@ -75,7 +46,7 @@ public class OpenApiConventions implements OASFilter {
             if (response.getRef() != null) {
                 return;
             }
-            response.addHeader(CorrelationIdFilter.HEADER, header("CorrelationId"));
+            response.addHeader(CorrelationIds.HEADER, header("CorrelationId"));
             if (view && status.equals("200")) {
                 response.addHeader("ETag", header("ETag"));
                 response.addHeader("Cache-Control", header("CacheControl"));
