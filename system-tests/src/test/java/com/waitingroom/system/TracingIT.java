@@ -69,8 +69,9 @@ class TracingIT {
                 .then().statusCode(201);
 
         // Two events (queue created, patient checked in): one publish and one consumer span each.
+        // The server span ends after the response and is exported in its own batch: wait for it too.
         awaitOrExplain(traceId, () -> count(traceId, "projection-worker", "CONSUMER") == 2
-                && count(traceId, "outbox-worker", "PRODUCER") == 2);
+                && count(traceId, "outbox-worker", "PRODUCER") == 2 && count(traceId, "api-service", "SERVER") == 1);
         List<OtlpTraceReceiver.ReceivedSpan> trace = receiver.spansOf(traceId);
 
         OtlpTraceReceiver.ReceivedSpan server = only(trace, "api-service", "SERVER");

@@ -17,18 +17,19 @@ import com.waitingroom.ingest.protocol.MalformedPayloadException;
 import com.waitingroom.ingest.protocol.TooManyRecordsException;
 import com.waitingroom.ingest.store.EventWriter;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * What the OTLP and Loki routes share before the write path: the (gzip) body within the size limit,
- * decoding off the event loop for big bodies, and 400/413/415 problems for what cannot be read.
+ * decoding off the event loop, and 400/413/415 problems for what cannot be read.
  */
 @ApplicationScoped
 public class ProtocolRequests {
 
-    /** Bodies above this are decoded on a worker thread so one big export does not stall the event loop. */
-    private static final int DECODE_ON_WORKER_ABOVE_BYTES = 256 * 1024;
+    private static final Logger LOG = Logger.getLogger(ProtocolRequests.class);
 
     private final EventWriter writer;
     private final int maxBodyBytes;
@@ -52,17 +53,8 @@ public class ProtocolRequests {
             return;
         }
         Callable<T> work = () -> decoder.decode(gzip ? gunzip(raw, maxBodyBytes) : raw);
-        if (raw.length <= DECODE_ON_WORKER_ABOVE_BYTES && !gzip) {
-            T decoded;
-            try {
-                decoded = work.call();
-            } catch (Exception e) {
-                refuse(ctx, e);
-                return;
-            }
-            next.accept(decoded);
-            return;
-        }
+        // Always off the event loop: a small body can carry thousands of records (or expand ~20x from
+        // snappy), and converting them costs far more than the worker hop.
         Vertx.currentContext().<T> executeBlocking(work, false).onComplete(result -> {
             if (result.succeeded()) {
                 next.accept(result.result());
@@ -91,6 +83,12 @@ public class ProtocolRequests {
         } else if (cause instanceof TooManyRecordsException || cause instanceof BodyTooLargeException) {
             writer.countRejected("too_large", 1);
             Problems.send(ctx, 413, "PAYLOAD_TOO_LARGE", "Payload too large", cause.getMessage() + "; nothing was stored");
+        } else if (cause instanceof IndexOutOfBoundsException || cause instanceof IllegalArgumentException
+                || cause instanceof ArithmeticException) {
+            // a decoder tripped over input it did not expect: the body is at fault, not the service
+            LOG.debugf(cause, "undecodable protocol body");
+            writer.countRejected("invalid", 1);
+            Problems.send(ctx, 400, "MALFORMED_PAYLOAD", "Malformed payload", "The body could not be decoded; nothing was stored");
         } else {
             ctx.fail(cause);
         }

@@ -17,28 +17,33 @@ public final class Snappy {
         if (declared > maxLength) {
             throw new BodyTooLargeException("the snappy body expands to " + declared + " bytes, more than " + maxLength);
         }
+        // No snappy stream expands more than ~21 times (a 3-byte copy writes at most 64 bytes): a larger claim
+        // is a lie, and the buffer below is allocated before anything else is checked.
+        check(declared <= (long) in.length * 22 + 64, "declared length " + declared + " cannot come from "
+                + in.length + " bytes");
         byte[] out = new byte[(int) declared];
         int written = 0;
         int p = position[0];
         while (p < in.length) {
             int tag = in[p++] & 0xFF;
-            int length;
+            long length;
             int offset;
             switch (tag & 3) {
                 case 0 -> { // literal
                     length = tag >>> 2;
                     if (length >= 60) {
-                        int bytes = length - 59;
+                        int bytes = (int) length - 59;
                         check(p + bytes <= in.length, "truncated literal length");
                         length = 0;
                         for (int i = 0; i < bytes; i++) {
-                            length |= (in[p + i] & 0xFF) << (8 * i);
+                            length |= (long) (in[p + i] & 0xFF) << (8 * i);
                         }
                         p += bytes;
                     }
                     length += 1;
-                    check(length > 0 && p + length <= in.length && written + length <= out.length, "literal out of bounds");
-                    System.arraycopy(in, p, out, written, length);
+                    // long arithmetic: a 4-byte literal length must not wrap the bounds check
+                    check(length <= in.length - p && length <= out.length - written, "literal out of bounds");
+                    System.arraycopy(in, p, out, written, (int) length);
                     p += length;
                     written += length;
                     continue;
@@ -63,7 +68,7 @@ public final class Snappy {
             }
             check(offset > 0 && offset <= written && written + length <= out.length, "copy out of bounds");
             // byte by byte: a copy may overlap what it writes (offset < length repeats a pattern)
-            for (int i = 0; i < length; i++) {
+            for (long i = 0; i < length; i++) {
                 out[written] = out[written - offset];
                 written++;
             }

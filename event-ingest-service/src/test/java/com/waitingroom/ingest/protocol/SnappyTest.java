@@ -40,4 +40,25 @@ class SnappyTest {
         // a copy reaching before the start of the output
         assertThrows(MalformedPayloadException.class, () -> Snappy.decompress(new byte[] { 0x08, 0x01, (byte) 0x05 }, 100));
     }
+
+    @Test
+    void aLiteralLengthThatWouldWrapTheBoundsCheckIsMalformedNotACrash() {
+        // preamble 64, a 20-byte literal, then a literal with a 4-byte length of 0x7FFFFFF0 (+1)
+        byte[] body = new byte[1 + 1 + 20 + 5];
+        body[0] = 64;
+        body[1] = (byte) (19 << 2);
+        body[22] = (byte) 0xFC;
+        body[23] = (byte) 0xF0;
+        body[24] = (byte) 0xFF;
+        body[25] = (byte) 0xFF;
+        body[26] = (byte) 0x7F;
+        assertThrows(MalformedPayloadException.class, () -> Snappy.decompress(body, 1 << 20));
+    }
+
+    @Test
+    void aDeclaredLengthNoSnappyStreamCanReachIsRefusedBeforeAllocating() {
+        // 6 bytes claiming 8 MB
+        byte[] body = { (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 0x00, 0x00 };
+        assertThrows(MalformedPayloadException.class, () -> Snappy.decompress(body, 16 << 20));
+    }
 }
