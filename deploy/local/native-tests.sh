@@ -26,6 +26,9 @@ if [ -z "${GRAALVM_HOME:-}" ] || [ ! -x "$GRAALVM_HOME/bin/native-image" ]; then
     export GRAALVM_HOME=$toolchain
 fi
 echo "native-tests: GRAALVM_HOME=$GRAALVM_HOME ($("$GRAALVM_HOME/bin/native-image" --version 2>/dev/null | head -1 || true))"
+# Empty for a real Mandrel/GraalVM; for the ../shared toolchain, links the two JVM_ symbols its libjvm.a lacks.
+toolchain_args=$(bash deploy/local/native-toolchain-shim/build.sh)
+[ -z "$toolchain_args" ] || echo "native-tests: toolchain shim: $toolchain_args"
 
 # Kept in a variable, not a temp file: the pipeline subshells below would run an EXIT trap that removed it.
 summary=()
@@ -37,7 +40,7 @@ for service in api-service outbox-worker projection-worker event-ingest-service;
     started=$(date +%s)
     echo "native-tests: building and testing $service"
     status=0
-    mvn_retry -Pnative -DskipUnitTests verify -f "$service/pom.xml" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
+    mvn_retry -Pnative -DskipUnitTests ${toolchain_args:+"$toolchain_args"} verify -f "$service/pom.xml" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
     elapsed=$(( $(date +%s) - started ))
     # GraalVM's own figure: "Finished generating 'NAME' in 4m 31s." (or "in 59.3s.")
     build=$(grep -oE "Finished generating '[^']+' in [0-9hms. ]+" "$log" | sed -E "s/.* in //; s/[. ]+$//" | tail -1 || true)
