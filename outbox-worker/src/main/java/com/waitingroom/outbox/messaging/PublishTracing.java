@@ -1,6 +1,7 @@
 package com.waitingroom.outbox.messaging;
 
 import com.waitingroom.kernel.Routing;
+import com.waitingroom.kernel.Traceparent;
 import com.waitingroom.outbox.domain.OutboxRow;
 import com.waitingroom.outbox.domain.PublishOutcome;
 import io.opentelemetry.api.trace.Span;
@@ -69,9 +70,9 @@ public final class PublishTracing {
 
         /** Puts the trace into this thread's MDC (a no-op without one); {@link #leave()} removes it. */
         void enter() {
-            if (traceparent != null && traceparent.length() >= 52) {
-                MDC.put(MDC_TRACE_ID, traceparent.substring(3, 35));
-                MDC.put(MDC_SPAN_ID, traceparent.substring(36, 52));
+            if (Traceparent.isValid(traceparent)) {
+                MDC.put(MDC_TRACE_ID, Traceparent.traceId(traceparent));
+                MDC.put(MDC_SPAN_ID, Traceparent.spanId(traceparent));
             }
         }
 
@@ -86,10 +87,10 @@ public final class PublishTracing {
     /** Starts the row's trace (its producer span if its trace is sampled). */
     public RowTrace start(OutboxRow row) {
         String stored = row.traceparent();
-        if (stored == null) {
+        if (!Traceparent.isValid(stored)) { // none stored, or not one the api wrote: not forwarded
             return RowTrace.NONE;
         }
-        if (!sampled(stored)) {
+        if (!Traceparent.isSampled(stored)) {
             return new RowTrace(stored, row.tracestate(), null);
         }
         Context parent = W3C.extract(Context.root(), row, STORED);
@@ -130,14 +131,5 @@ public final class PublishTracing {
             trace.span().setStatus(StatusCode.ERROR, reason);
             trace.span().end();
         }
-    }
-
-    /** The sampled flag of a version-00 traceparent (anything unparseable counts as unsampled). */
-    static boolean sampled(String traceparent) {
-        if (traceparent.length() != 55) {
-            return false;
-        }
-        int flags = Character.digit(traceparent.charAt(54), 16);
-        return flags >= 0 && (flags & 1) == 1;
     }
 }

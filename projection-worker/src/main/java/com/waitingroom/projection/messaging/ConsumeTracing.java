@@ -2,6 +2,7 @@ package com.waitingroom.projection.messaging;
 
 import com.rabbitmq.client.Delivery;
 import com.waitingroom.kernel.Routing;
+import com.waitingroom.kernel.Traceparent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -79,12 +80,11 @@ final class ConsumeTracing {
     DeliveryTrace start(Delivery delivery) {
         Map<String, Object> headers = delivery.getProperties().getHeaders();
         String traceparent = HEADERS.get(headers, Routing.Headers.TRACEPARENT);
-        if (traceparent == null || traceparent.length() != 55) {
+        if (!Traceparent.isValid(traceparent)) { // absent or forged: its text never reaches a log line
             return DeliveryTrace.NONE;
         }
-        int flags = Character.digit(traceparent.charAt(54), 16);
-        if (flags < 0 || (flags & 1) == 0) {
-            return new DeliveryTrace(traceparent.substring(3, 35), traceparent.substring(36, 52), null);
+        if (!Traceparent.isSampled(traceparent)) {
+            return new DeliveryTrace(Traceparent.traceId(traceparent), Traceparent.spanId(traceparent), null);
         }
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, HEADERS);
         Span span = tracer.spanBuilder(queue + " process")
@@ -97,7 +97,7 @@ final class ConsumeTracing {
                 .setAttribute("messaging.message.id", String.valueOf(delivery.getProperties().getMessageId()))
                 .startSpan();
         if (!span.getSpanContext().isValid()) { // tracing disabled (noop SDK): name the relay's span
-            return new DeliveryTrace(traceparent.substring(3, 35), traceparent.substring(36, 52), null);
+            return new DeliveryTrace(Traceparent.traceId(traceparent), Traceparent.spanId(traceparent), null);
         }
         return new DeliveryTrace(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), span);
     }
