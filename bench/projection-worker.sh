@@ -9,6 +9,8 @@
 # registered by the module's TestIssuer) and the bench's HTTP call (/api/metrics/lag) sends a viewer
 # token of it; health and metrics live on the management port. This script itself calls no port, so
 # it needs no AUTH_* variables and no key pair.
+# Both consumers are measured in turn: the service's own (RabbitMQ client) and the same batch apply on
+# the SmallRye Reactive Messaging connector (test classpath only); BENCH_TRANSPORTS=direct runs one.
 # Usage: bench/projection-worker.sh [events=30000] [rate=1000] [seconds=10]
 # (unmeasured passes of the same backlog run first, until the JIT compilers are nearly idle)
 set -euo pipefail
@@ -20,7 +22,8 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 echo "projection-worker benchmark (events=$EVENTS, rate=$RATE/s for ${SECONDS_AT_RATE}s); cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if ! mvn -B -ntp -o -f projection-worker/pom.xml test -Dtest=ProjectionBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dprojection-test.direct-database=true -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" >"$LOG" 2>&1; then
+    -Dprojection-test.direct-database=true -Dbench.events="$EVENTS" -Dbench.rate="$RATE" -Dbench.seconds="$SECONDS_AT_RATE" \
+    -Dbench.transports="${BENCH_TRANSPORTS:-direct,connector}" >"$LOG" 2>&1; then
   tail -50 "$LOG"; echo "benchmark run failed"; exit 1
 fi
 grep '^BENCH' "$LOG" | sed 's/^BENCH /  /'

@@ -9,6 +9,7 @@ import com.waitingroom.kernel.Priority;
 import com.waitingroom.kernel.Routing;
 import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.messaging.ApplyListener;
+import com.waitingroom.projection.messaging.ConnectorConsumer;
 import com.waitingroom.projection.messaging.ConsumerLifecycle;
 import com.waitingroom.projection.messaging.ProjectionConsumer;
 import com.waitingroom.projection.store.IncomingEvent;
@@ -17,9 +18,12 @@ import com.waitingroom.testsupport.LocalInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.connector.InboundConnector;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +46,11 @@ import static com.waitingroom.projection.Api.viewer;
  * 2. lag at a fixed rate: bench.rate events/s for bench.seconds to a bench exchange and queue,
  *    consumed like the live queue; publish -> commit per event as the consumer sees it, and
  *    GET /api/metrics/lag over that window (occurred -> applied row). The relay stage is not involved.
+ * bench.transports (default "direct,connector") names the consumers measured, one pass of each in
+ * turn: "direct" is the service's own ProjectionConsumer on the RabbitMQ client, "connector" the same
+ * decoding and batch apply on SmallRye Reactive Messaging's RabbitMQ connector (ConnectorConsumer).
+ * Each pass also prints this JVM's CPU time per event (consumer, decoding, JDBC; not the broker's or
+ * PostgreSQL's).
  * Both consumers connect to RabbitMQ directly (the service's own consumer goes through the tests'
  * TcpProxy) and use the service's prefetch and batch size; bench/projection-worker.sh also points
  * the service's pool straight at PostgreSQL (ProjectionTestInfra.DIRECT_DATABASE), as measured before.
@@ -58,6 +67,42 @@ class ProjectionBenchmark {
     LiveProjection projection;
     @Inject
     ProjectionConfig config;
+    @Inject
+    @Connector("smallrye-rabbitmq")
+    InboundConnector rabbitConnector;
+
+    /** A consumer under test: the service's own, or the connector-based one. */
+    private interface BenchConsumer extends AutoCloseable {
+        void start();
+
+        boolean isConsuming();
+
+        @Override
+        void close();
+    }
+
+    private BenchConsumer consumer(String transport, ProjectionConsumer.Settings settings, ApplyListener listener) {
+        if (transport.equals("connector")) {
+            ConnectorConsumer consumer = new ConnectorConsumer(rabbitConnector, settings, projection::apply, listener);
+            return new BenchConsumer() {
+                public void start() { consumer.start(); }
+                public boolean isConsuming() { return consumer.isConsuming(); }
+                public void close() { consumer.close(); }
+            };
+        }
+        ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park, listener);
+        return new BenchConsumer() {
+            public void start() { consumer.start(); }
+            public boolean isConsuming() { return consumer.isConsuming(); }
+            public void close() { consumer.close(); }
+        };
+    }
+
+    /** CPU time of this JVM so far, in ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
 
     @Test
     void run() throws Exception {
@@ -68,13 +113,25 @@ class ProjectionBenchmark {
         // these 2 cores costs a measured run far more than the projection itself.
         int warmupEvents = Integer.getInteger("bench.warmup-events", events);
         int maxWarmups = Integer.getInteger("bench.max-warmups", 8);
+        List<String> transports = List.of(System.getProperty("bench.transports", "direct,connector").split(","));
         for (int pass = 1; pass <= maxWarmups; pass++) {
-            if (throughput(warmupEvents, "warm-up pass " + pass + " (not the figure)") < 0.05) {
+            double jit = 0;
+            for (String transport : transports) {
+                jit = Math.max(jit, throughput(transport, warmupEvents, "warm-up pass " + pass + " (not the figure)"));
+            }
+            if (jit < 0.05) {
                 break;
             }
         }
-        throughput(events, "apply throughput");
-        lagAtRate(rate, seconds);
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        for (int round = 1; round <= rounds; round++) {
+            for (String transport : transports) {
+                throughput(transport, events, "apply throughput");
+            }
+        }
+        for (String transport : transports) {
+            lagAtRate(transport, rate, seconds);
+        }
     }
 
     /**
@@ -103,7 +160,8 @@ class ProjectionBenchmark {
     }
 
     /** Runs one pass and returns the share of a core the JIT compilers used during its apply phase. */
-    private double throughput(int total, String label) throws Exception {
+    private double throughput(String transport, int total, String label) throws Exception {
+        label = transport + " " + label;
         String backlogQueue = ProjectionTestInfra.QUEUE + ".bench-backlog";
         int perQueue = 100;
         try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
@@ -140,20 +198,23 @@ class ProjectionBenchmark {
         ProjectionConsumer.Settings settings = directSettings("projection-bench.unused", backlogQueue);
         long start = System.nanoTime();
         long jitBefore = jitCpuMillis();
-        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park,
-                counting)) {
+        long cpuBefore = processCpuNanos();
+        long cpuAfter;
+        try (BenchConsumer consumer = consumer(transport, settings, counting)) {
             consumer.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (finishedAt.get() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            cpuAfter = processCpuNanos();
         }
         long end = finishedAt.get() == 0 ? System.nanoTime() : finishedAt.get();
         double elapsed = (end - start) / 1e9;
         double jitShare = (jitCpuMillis() - jitBefore) / 1000.0 / ((System.nanoTime() - start) / 1e9);
-        System.out.printf("BENCH %s: %d events applied in %.2f s = %.0f events/s (batch %d, prefetch %d;"
-                        + " JIT compiler threads meanwhile %.0f %% of a core)%n", label, applied.get(), elapsed,
-                applied.get() / elapsed, settings.batchSize(), settings.prefetch(), jitShare * 100);
+        System.out.printf("BENCH %s: %d events applied in %.2f s = %.0f events/s, JVM CPU %.1f us/event (batch %d,"
+                        + " prefetch %d; JIT compiler threads meanwhile %.0f %% of a core)%n", label, applied.get(),
+                elapsed, applied.get() / elapsed, (cpuAfter - cpuBefore) / 1e3 / Math.max(1, applied.get()),
+                settings.batchSize(), settings.prefetch(), jitShare * 100);
         try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
             channel.queueDelete(backlogQueue);
             channel.exchangeDelete("projection-bench.unused");
@@ -161,7 +222,7 @@ class ProjectionBenchmark {
         return jitShare;
     }
 
-    private void lagAtRate(int rate, int seconds) throws Exception {
+    private void lagAtRate(String transport, int rate, int seconds) throws Exception {
         int queues = 50;
         List<TestEvents.Stream> streams = new ArrayList<>();
         for (int q = 0; q < queues; q++) {
@@ -176,12 +237,12 @@ class ProjectionBenchmark {
         long total = (long) rate * seconds;
         ProjectionConsumer.Settings settings = directSettings(LAG_EXCHANGE, LAG_QUEUE);
         Instant from = Instant.now();
-        try (ProjectionConsumer consumer = new ProjectionConsumer(settings, projection::apply, projection::park,
-                lagRecorder);
+        long cpuBefore = processCpuNanos();
+        try (BenchConsumer consumer = consumer(transport, settings, lagRecorder);
              Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
             channel.queueDelete(LAG_QUEUE);
             consumer.start();
-            while (!consumer.isConsuming()) {
+            while (!consumer.isConsuming() || !hasConsumer(LAG_QUEUE)) {
                 Thread.sleep(20);
             }
             long start = System.nanoTime();
@@ -209,8 +270,8 @@ class ProjectionBenchmark {
                         properties(stamped, now), CODEC.encode(stamped));
             }
             double sent = (System.nanoTime() - start) / 1e9;
-            System.out.printf("BENCH lag phase: sent %d events in %.1f s (%.0f/s target %d/s)%n", total, sent,
-                    total / sent, rate);
+            System.out.printf("BENCH %s lag phase: sent %d events in %.1f s (%.0f/s target %d/s)%n", transport, total,
+                    sent, total / sent, rate);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (lagMillis.size() < total && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -236,14 +297,24 @@ class ProjectionBenchmark {
         }
         List<Long> sorted = new ArrayList<>(lagMillis);
         Collections.sort(sorted);
-        System.out.printf("BENCH lag at %d events/s (publish -> commit, consumer clock): count=%d p50=%d ms p95=%d ms"
-                        + " p99=%d ms max=%d ms%n", rate, sorted.size(), percentile(sorted, 0.50),
-                percentile(sorted, 0.95), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
+        System.out.printf("BENCH %s lag at %d events/s (publish -> commit, consumer clock): count=%d p50=%d ms p95=%d ms"
+                        + " p99=%d ms max=%d ms; JVM CPU incl. the publisher %.1f us/event%n", transport, rate, sorted.size(), percentile(sorted, 0.50),
+                percentile(sorted, 0.95), percentile(sorted, 0.99), sorted.get(sorted.size() - 1),
+                (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, sorted.size()));
         JsonPath lag = viewer().queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
                 .get("/api/metrics/lag").then().statusCode(200).extract().jsonPath();
-        System.out.printf("BENCH lag at %d events/s (occurred -> applied row, /api/metrics/lag): count=%d p50=%s ms"
-                        + " p95=%s ms p99=%s ms max=%s ms%n", rate, lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),
+        System.out.printf("BENCH %s lag at %d events/s (occurred -> applied row, /api/metrics/lag): count=%d p50=%s ms"
+                        + " p95=%s ms p99=%s ms max=%s ms%n", transport, rate, lag.getLong("count"), lag.getString("p50Millis"), lag.getString("p95Millis"),
                 lag.getString("p99Millis"), lag.getString("maxMillis"));
+    }
+
+    /** True once the broker has a consumer on the queue (the connector declares it asynchronously). */
+    private static boolean hasConsumer(String queue) throws Exception {
+        try (Connection connection = TestEvents.rabbit(); Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getConsumerCount() > 0;
+        } catch (java.io.IOException notDeclaredYet) {
+            return false;
+        }
     }
 
     private static long percentile(List<Long> sorted, double quantile) {
