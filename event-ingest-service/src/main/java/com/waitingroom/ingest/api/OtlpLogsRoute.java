@@ -22,7 +22,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * {@code POST /v1/logs}, OTLP/HTTP logs (protobuf or JSON, optionally gzip). Answered after the
  * COMMIT with an {@code ExportLogsServiceResponse} in the request's encoding; records refused one by
- * one (retention, size) are counted in its {@code partial_success}, the rest is stored.
+ * one (retention, size) are counted in its {@code partial_success}, the rest is stored. Refusals
+ * are OTLP {@code Status} messages in the request's encoding ({@link OtlpStatus}).
  */
 @ApplicationScoped
 public class OtlpLogsRoute {
@@ -51,10 +52,14 @@ public class OtlpLogsRoute {
         router.post("/v1/logs")
                 .handler(BodyHandler.create(false).setBodyLimit(requests.maxBodyBytes()))
                 .handler(this::export)
-                .failureHandler(events::failure);
+                .failureHandler(ctx -> {
+                    OtlpStatus.mark(ctx); // a body over the limit is refused in OTLP's terms too
+                    events.failure(ctx);
+                });
     }
 
     private void export(RoutingContext ctx) {
+        OtlpStatus.mark(ctx);
         String mediaType = EventRoutes.mediaType(ctx.request().getHeader("Content-Type"));
         boolean isProtobuf = PROTOBUF.equals(mediaType);
         if (!isProtobuf && !JSON.equals(mediaType)) {

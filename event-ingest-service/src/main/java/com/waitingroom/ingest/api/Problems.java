@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * This service's refusals in the suite's one problem shape (service-http), with its extensions:
- * {@code failedItems}, {@code eventIds} and the refusing {@code limit}.
+ * {@code failedItems}, {@code eventIds} and the refusing {@code limit}. On an OTLP request the same
+ * refusal goes out as the protocol's Status instead ({@link OtlpStatus}).
  */
 final class Problems {
 
@@ -50,6 +51,10 @@ final class Problems {
         if (eventIds != null) {
             problem = problem.with("eventIds", eventIds);
         }
-        HttpProblems.send(ctx, problem);
+        if (OtlpStatus.requested(ctx)) {
+            OtlpStatus.send(ctx, problem); // OTLP/HTTP answers errors with google.rpc.Status
+        } else {
+            HttpProblems.send(ctx, problem);
+        }
     }
 }

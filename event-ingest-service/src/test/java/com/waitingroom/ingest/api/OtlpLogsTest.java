@@ -1,5 +1,7 @@
 package com.waitingroom.ingest.api;
 
+import static org.hamcrest.Matchers.startsWith;
+
 import static com.waitingroom.ingest.auth.Tokens.asReader;
 import static com.waitingroom.ingest.auth.Tokens.asWriter;
 import static io.restassured.RestAssured.given;
@@ -219,18 +221,24 @@ public class OtlpLogsTest {
         List<byte[]> protobufBodies = List.of(new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF }, new byte[] { 0x0A, 0x7F, 0x01 },
                 new byte[] { 0x0A, 0x02, 0x12, 0x05 }, "not protobuf at all".getBytes(StandardCharsets.UTF_8));
         for (byte[] body : protobufBodies) {
-            asWriter().contentType("application/x-protobuf").body(body).post("/v1/logs").then()
-                    .statusCode(400).contentType(EventResourceTest.PROBLEM).body("code", equalTo("MALFORMED_PAYLOAD"));
+            byte[] status = asWriter().contentType("application/x-protobuf").body(body).post("/v1/logs").then()
+                    .statusCode(400).contentType("application/x-protobuf").extract().asByteArray();
+            assertEquals(3, status[1], "google.rpc.Status code INVALID_ARGUMENT");
+            assertTrue(protobufStatusMessage(status).startsWith("MALFORMED_PAYLOAD: "), protobufStatusMessage(status));
         }
         for (String body : List.of("not json", "[]", "{\"resourceLogs\":\"x\"}", "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"soon\"}]}]}]}",
                 "{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"traceId\":\"abc\"}]}]}]}")) {
             asWriter().contentType("application/json").body(body).post("/v1/logs").then()
-                    .statusCode(400).contentType(EventResourceTest.PROBLEM);
+                    .statusCode(400).contentType("application/json").body("code", equalTo(3))
+                    .body("message", startsWith("MALFORMED_PAYLOAD: "));
         }
         asWriter().contentType("application/json").header("Content-Encoding", "gzip").body("not gzip").post("/v1/logs")
-                .then().statusCode(400).contentType(EventResourceTest.PROBLEM);
-        asWriter().contentType("text/plain").body("hello").post("/v1/logs").then().statusCode(415);
-        asWriter().contentType("application/json").header("Content-Encoding", "br").body("{}").post("/v1/logs").then().statusCode(415);
+                .then().statusCode(400).contentType("application/json").body("message", startsWith("MALFORMED_PAYLOAD: "));
+        // not an OTLP media type: no encoding to answer in, so the suite's problem+json
+        asWriter().contentType("text/plain").body("hello").post("/v1/logs").then().statusCode(415)
+                .contentType(EventResourceTest.PROBLEM);
+        asWriter().contentType("application/json").header("Content-Encoding", "br").body("{}").post("/v1/logs").then().statusCode(415)
+                .contentType("application/json").body("message", startsWith("UNSUPPORTED_MEDIA_TYPE: "));
         // an empty export is valid OTLP: nothing to store, full success
         asWriter().contentType("application/x-protobuf").body(new byte[0]).post("/v1/logs").then().statusCode(200);
     }
@@ -258,5 +266,31 @@ public class OtlpLogsTest {
             zip.write(bytes);
         }
         return out.toByteArray();
+    }
+
+    /** The message (field 2) of a protobuf google.rpc.Status { int32 code = 1; string message = 2; }. */
+    static String protobufStatusMessage(byte[] status) {
+        int i = 0;
+        while (i < status.length) {
+            int tag = status[i++];
+            if (tag == 0x08) {
+                while ((status[i++] & 0x80) != 0) {
+                    // the code's varint
+                }
+            } else if (tag == 0x12) {
+                int length = 0;
+                int shift = 0;
+                byte b;
+                do {
+                    b = status[i++];
+                    length |= (b & 0x7F) << shift;
+                    shift += 7;
+                } while ((b & 0x80) != 0);
+                return new String(status, i, length, StandardCharsets.UTF_8);
+            } else {
+                throw new AssertionError("unexpected field tag " + tag);
+            }
+        }
+        throw new AssertionError("no message in the Status");
     }
 }

@@ -1,5 +1,7 @@
 package com.waitingroom.ingest.api;
 
+import static org.hamcrest.Matchers.startsWith;
+
 import static com.waitingroom.ingest.auth.Tokens.asWriter;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -40,7 +42,7 @@ class ProtocolRateLimitTest {
         String otlpService = EventResourceTest.uniqueService("otlp-429");
         asWriter().contentType("application/json").body(OtlpLogsTest.jsonExport(otlpService, now, now + 1, now + 2, now + 3, now + 4))
                 .post("/v1/logs").then().statusCode(429).header("Retry-After", notNullValue())
-                .body("code", equalTo("RATE_LIMITED"));
+                .contentType("application/json").body("code", equalTo(8)).body("message", startsWith("RATE_LIMITED: "));
         String lokiService = EventResourceTest.uniqueService("loki-429");
         String ts = LokiPushTest.nanos(Instant.now());
         asWriter().contentType("application/json")
