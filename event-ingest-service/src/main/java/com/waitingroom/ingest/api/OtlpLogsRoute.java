@@ -117,7 +117,8 @@ public class OtlpLogsRoute {
         return Buffer.buffer(out.toString());
     }
 
-    private static void varint(Buffer buffer, long value) {
+    /** A protobuf base-128 varint (the answers here are written by hand: two small messages). */
+    static void varint(Buffer buffer, long value) {
         while ((value & ~0x7FL) != 0) {
             buffer.appendByte((byte) ((value & 0x7F) | 0x80));
             value >>>= 7;

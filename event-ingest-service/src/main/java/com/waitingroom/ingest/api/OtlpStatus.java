@@ -69,9 +69,9 @@ final class OtlpStatus {
     static Buffer protobuf(int code, String message) {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         Buffer out = Buffer.buffer(text.length + 8).appendByte((byte) 0x08);
-        varint(out, code);
+        OtlpLogsRoute.varint(out, code);
         out.appendByte((byte) 0x12);
-        varint(out, text.length);
+        OtlpLogsRoute.varint(out, text.length);
         return out.appendBytes(text);
     }
 
@@ -86,13 +86,5 @@ final class OtlpStatus {
             throw new IllegalStateException(e);
         }
         return Buffer.buffer(out.toString());
-    }
-
-    private static void varint(Buffer buffer, long value) {
-        while ((value & ~0x7FL) != 0) {
-            buffer.appendByte((byte) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        buffer.appendByte((byte) value);
     }
 }
