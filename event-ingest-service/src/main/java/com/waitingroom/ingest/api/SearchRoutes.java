@@ -3,11 +3,6 @@ package com.waitingroom.ingest.api;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +57,6 @@ public class SearchRoutes {
         router.get("/events").produces("application/json").handler(this::search).failureHandler(failure);
     }
 
-    private record Range(OffsetDateTime from, OffsetDateTime to) {
-    }
-
     private static List<String> names(List<String> extra) {
         List<String> names = new ArrayList<>(SearchFilters.NAMES);
         names.addAll(RANGE);
@@ -79,7 +71,7 @@ public class SearchRoutes {
         List<FieldError> errors = new ArrayList<>();
         SearchFilters.checkNames(params, names(PAGING), true, errors);
         EventFilter filter = SearchFilters.parse(params, errors);
-        Range range = range(params, errors);
+        TimeRange range = TimeRange.parse(params, clock.instant(), limits, errors);
         int limit = limits.defaultLimit();
         String limitText = params.get("limit");
         if (limitText != null) {
@@ -155,7 +147,7 @@ public class SearchRoutes {
         List<FieldError> errors = new ArrayList<>();
         SearchFilters.checkNames(params, names(List.of()), true, errors);
         EventFilter filter = SearchFilters.parse(params, errors);
-        Range range = range(params, errors);
+        TimeRange range = TimeRange.parse(params, clock.instant(), limits, errors);
         if (refused(ctx, errors)) {
             return;
         }
@@ -176,7 +168,7 @@ public class SearchRoutes {
         List<FieldError> errors = new ArrayList<>();
         SearchFilters.checkNames(params, names(List.of()), true, errors);
         EventFilter filter = SearchFilters.parse(params, errors);
-        Range range = range(params, errors);
+        TimeRange range = TimeRange.parse(params, clock.instant(), limits, errors);
         if (refused(ctx, errors)) {
             return;
         }
@@ -199,7 +191,7 @@ public class SearchRoutes {
         });
     }
 
-    private static void writeRange(JsonGenerator json, Range range) throws IOException {
+    private static void writeRange(JsonGenerator json, TimeRange range) throws IOException {
         json.writeStringField("from", DateTimeFormatter.ISO_INSTANT.format(range.from()));
         json.writeStringField("to", DateTimeFormatter.ISO_INSTANT.format(range.to()));
     }
@@ -233,47 +225,6 @@ public class SearchRoutes {
     }
 
     // ---- shared ----
-
-    /** [from, to): defaults to = now, from = to − default-range; from < to and at most max-range apart. */
-    private Range range(MultiMap params, List<FieldError> errors) {
-        OffsetDateTime to = instantParam(params, "to", errors);
-        OffsetDateTime from = instantParam(params, "from", errors);
-        if (to == null) {
-            to = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        }
-        if (from == null) {
-            from = to.minus(limits.defaultRange());
-        }
-        if (!from.isBefore(to)) {
-            errors.add(new FieldError("from", "must be before `to`"));
-        } else if (Duration.between(from, to).compareTo(limits.maxRange()) > 0) {
-            errors.add(new FieldError("to", "range must be at most " + limits.maxRange().toDays() + " days"));
-        }
-        return new Range(from, to);
-    }
-
-    private static OffsetDateTime instantParam(MultiMap params, String name, List<FieldError> errors) {
-        String text = params.get(name);
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        OffsetDateTime value;
-        try {
-            if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
-                value = OffsetDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(text)), ZoneOffset.UTC);
-            } else {
-                value = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).withOffsetSameInstant(ZoneOffset.UTC);
-            }
-        } catch (DateTimeException | NumberFormatException e) {
-            value = null;
-        }
-        // PostgreSQL's timestamptz ends in year 294276: a wilder year would fail the query, not the request.
-        if (value == null || value.getYear() < 1 || value.getYear() > 9999) {
-            errors.add(new FieldError(name, "must be ISO-8601 with an offset or epoch millis (years 1-9999)"));
-            return null;
-        }
-        return value;
-    }
 
     private static boolean refused(RoutingContext ctx, List<FieldError> errors) {
         if (errors.isEmpty()) {

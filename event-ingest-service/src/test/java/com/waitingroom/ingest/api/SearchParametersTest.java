@@ -13,6 +13,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.waitingroom.ingest.auth.Tokens;
+import com.waitingroom.security.Roles;
+import com.waitingroom.testsupport.http.RawHttp;
+
+import io.restassured.RestAssured;
+
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The query parameters of GET /events, /events/count, /events/severity-summary and /events/summary: refusals and literal matching. */
@@ -65,6 +71,15 @@ public class SearchParametersTest {
         }
         asReader().urlEncodingEnabled(false).get(many.toString()).then().statusCode(400)
                 .body("errors[0].field", equalTo("meta.*"));
+    }
+
+    @Test
+    void aQueryStringThatDoesNotDecodeIsA400NotA500() throws Exception {
+        // no client library sends a malformed percent-escape: a raw request does
+        RawHttp.Response answer = new RawHttp("127.0.0.1", RestAssured.port).exchange("GET /events?q=%ZZ&meta.%E0=1 HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: " + Tokens.bearer(Roles.LOG_READER) + "\r\nConnection: close\r\n", null);
+        // Vert.x refuses it before any route runs, with a bare 400 (service-http's FrameworkProblems does not see it)
+        assertEquals(400, answer.status(), answer.body());
     }
 
     @Test
