@@ -14,7 +14,8 @@
 #      created again at every run), SERVICE_JAR (to compare builds), SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083),
 #      BENCH_MANAGEMENT_PORT (19083; health and metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2),
 #      SERVICE_HEAP (maximum heap, 1g), BENCH_NATIVE=1 (the native executable instead of the jar: mvn -Pnative verify -f event-ingest-service/pom.xml).
-#      The service's peak RSS is printed at the end.
+#      The service's peak RSS is printed at the end. BENCH_EXTRA_SQL: SQL run once the service has migrated the
+#      database, before the warm-up (e.g. a candidate index, to measure what it would cost ingest).
 # Access control: the service trusts a throw-away issuer whose key pair is made in the temp dir
 # (deploy/local/local-issuer.sh with WAITING_ROOM_STATE there, i.e. openssl); every request carries a
 # log-writer token of it, so the figures include the token verification each real request pays.
@@ -89,6 +90,10 @@ HTTP_PORT="$PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" AUTH_ISSUER="$AUTH_ISSUER" 
   AUTH_AUDIENCE="$AUTH_AUDIENCE" "${SERVICE_CMD[@]}" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 wait_ready "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" "$SERVICE_PID" "$WORK/service.log"
+if [[ -n ${BENCH_EXTRA_SQL:-} ]]; then
+  echo "BENCH_EXTRA_SQL: $BENCH_EXTRA_SQL"
+  PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -v ON_ERROR_STOP=1 -qc "$BENCH_EXTRA_SQL"
+fi
 # the token is accepted (a refused token would make every phase count only non-201s)
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/events/summary")
 [[ $status == 403 ]] || { echo "the bench token was not verified as expected (GET /events/summary gave $status, expected 403 for log-writer)" >&2; tail -20 "$WORK/service.log"; exit 1; }

@@ -4,13 +4,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,13 +17,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.waitingroom.ingest.config.IngestConfig;
 import com.waitingroom.ingest.domain.EventParser;
-import com.waitingroom.ingest.domain.FieldError;
 import com.waitingroom.ingest.domain.IngestEvent;
 import com.waitingroom.ingest.domain.InvalidEventsException;
-import com.waitingroom.ingest.domain.PageCursor;
-import com.waitingroom.ingest.store.EventQueryRepository;
-import com.waitingroom.ingest.store.EventQueryRepository.ServiceCount;
-import com.waitingroom.ingest.store.EventQueryRepository.StoredEvent;
 import com.waitingroom.ingest.store.EventWriter;
 import com.waitingroom.ingest.store.IngestRejectedException;
 import com.waitingroom.ingest.store.StoreRejectedEventException;
@@ -57,17 +45,17 @@ public class EventRoutes {
     private static final int PARSE_ON_WORKER_ABOVE_BYTES = 256 * 1024;
 
     private final EventWriter writer;
-    private final EventQueryRepository queries;
+    private final SearchRoutes search;
     private final CommittedIngest ingest;
     private final IngestConfig config;
     private final EventParser parser;
     private final ShutdownDrain shutdown;
     private final Clock clock = Clock.systemUTC();
 
-    public EventRoutes(EventWriter writer, EventQueryRepository queries, CommittedIngest ingest, IngestConfig config,
+    public EventRoutes(EventWriter writer, SearchRoutes search, CommittedIngest ingest, IngestConfig config,
             ShutdownDrain shutdown) {
         this.writer = writer;
-        this.queries = queries;
+        this.search = search;
         this.ingest = ingest;
         this.config = config;
         this.shutdown = shutdown;
@@ -81,8 +69,7 @@ public class EventRoutes {
                 .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxBodyBytes()))
                 .handler(this::ingest)
                 .failureHandler(this::failure);
-        router.get("/events/summary").produces("application/json").handler(this::summary).failureHandler(this::failure);
-        router.get("/events").produces("application/json").handler(this::search).failureHandler(this::failure);
+        search.register(router, this::failure);
     }
 
     // ---- POST /events ----
@@ -178,157 +165,7 @@ public class EventRoutes {
         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(out.toString());
     }
 
-    // ---- GET /events ----
-
-    private void search(RoutingContext ctx) {
-        List<FieldError> errors = new ArrayList<>();
-        IngestConfig.Query limits = config.query();
-        String service = ctx.request().getParam("service");
-        if (service != null && (service.isBlank() || service.length() > EventParser.MAX_SERVICE_LENGTH)) {
-            errors.add(new FieldError("service", "must be 1-" + EventParser.MAX_SERVICE_LENGTH + " characters"));
-        }
-        String severity = SearchFilters.severity(ctx.request().getParam("severity"), errors);
-        String traceId = SearchFilters.traceId(ctx.request().getParam("traceId"), errors);
-        Instant now = clock.instant();
-        OffsetDateTime to = instantParam(ctx, "to", errors);
-        OffsetDateTime from = instantParam(ctx, "from", errors);
-        if (to == null) {
-            to = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        }
-        if (from == null) {
-            from = to.minus(limits.defaultRange());
-        }
-        if (!from.isBefore(to)) {
-            errors.add(new FieldError("from", "must be before `to`"));
-        } else if (Duration.between(from, to).compareTo(limits.maxRange()) > 0) {
-            errors.add(new FieldError("to", "range must be at most " + limits.maxRange().toDays() + " days"));
-        }
-        int limit = limits.defaultLimit();
-        String limitText = ctx.request().getParam("limit");
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-                if (limit < 1 || limit > limits.maxLimit()) {
-                    errors.add(new FieldError("limit", "must be between 1 and " + limits.maxLimit()));
-                }
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("limit", "must be an integer between 1 and " + limits.maxLimit()));
-            }
-        }
-        String order = ctx.request().getParam("order", "asc").toLowerCase(Locale.ROOT);
-        if (!order.equals("asc") && !order.equals("desc")) {
-            errors.add(new FieldError("order", "must be asc or desc"));
-        }
-        PageCursor cursor = null;
-        String cursorText = ctx.request().getParam("cursor");
-        if (cursorText != null && !cursorText.isEmpty()) {
-            try {
-                cursor = PageCursor.decode(cursorText);
-            } catch (RuntimeException e) {
-                errors.add(new FieldError("cursor", "is not a cursor returned by this endpoint"));
-            }
-        }
-        if (!errors.isEmpty()) {
-            Problems.send(ctx, 400, "INVALID_QUERY", "Invalid query parameters", "Fix the listed parameters",
-                    errors, List.of(), null, 0);
-            return;
-        }
-        int pageSize = limit;
-        queries.search(new EventQueryRepository.Filter(service, severity, traceId), from, to, cursor, order.equals("desc"), limit).onComplete(result -> {
-            if (result.failed()) {
-                storeUnavailable(ctx, result.cause());
-                return;
-            }
-            StringWriter out = new StringWriter(1024);
-            try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
-                json.writeStartObject();
-                json.writeArrayFieldStart("items");
-                for (StoredEvent event : result.result().events()) {
-                    json.writeStartObject();
-                    json.writeStringField("eventId", event.eventId());
-                    json.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(event.timestamp()));
-                    json.writeStringField("service", event.service());
-                    json.writeStringField("message", event.message());
-                    if (event.metadataJson() != null) {
-                        json.writeFieldName("metadata");
-                        json.writeRawValue(event.metadataJson());
-                    }
-                    SearchFilters.writeOptional(json, "severity", event.severity());
-                    SearchFilters.writeOptional(json, "traceId", event.traceId());
-                    SearchFilters.writeOptional(json, "spanId", event.spanId());
-                    json.writeStringField("receivedAt", DateTimeFormatter.ISO_INSTANT.format(event.receivedAt()));
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
-                PageCursor next = result.result().next();
-                if (next == null) {
-                    json.writeNullField("nextCursor");
-                } else {
-                    json.writeStringField("nextCursor", next.encode());
-                }
-                json.writeNumberField("limit", pageSize);
-                json.writeEndObject();
-            } catch (IOException e) {
-                ctx.fail(e);
-                return;
-            }
-            ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
-        });
-    }
-
-    private static OffsetDateTime instantParam(RoutingContext ctx, String name, List<FieldError> errors) {
-        String text = ctx.request().getParam(name);
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        try {
-            if (text.chars().allMatch(Character::isDigit) && text.length() <= 15) {
-                return OffsetDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(text)), ZoneOffset.UTC);
-            }
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).withOffsetSameInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            errors.add(new FieldError(name, "must be ISO-8601 with an offset or epoch millis"));
-            return null;
-        }
-    }
-
-    // ---- GET /events/summary ----
-
-    private void summary(RoutingContext ctx) {
-        queries.summary().onComplete(result -> {
-            if (result.failed()) {
-                storeUnavailable(ctx, result.cause());
-                return;
-            }
-            StringWriter out = new StringWriter(256);
-            try (JsonGenerator json = Problems.JSON.createGenerator(out)) {
-                json.writeStartObject();
-                json.writeStringField("generatedAt", clock.instant().toString());
-                json.writeArrayFieldStart("services");
-                for (ServiceCount count : result.result()) {
-                    json.writeStartObject();
-                    json.writeStringField("service", count.service());
-                    json.writeNumberField("lastHour", count.lastHour());
-                    json.writeNumberField("last24Hours", count.last24Hours());
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
-                json.writeEndObject();
-            } catch (IOException e) {
-                ctx.fail(e);
-                return;
-            }
-            ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
-        });
-    }
-
     // ---- errors ----
-
-    private static void storeUnavailable(RoutingContext ctx, Throwable cause) {
-        LOG.warnf("Query failed: %s", cause.toString());
-        Problems.send(ctx, 503, "STORE_UNAVAILABLE", "PostgreSQL is unavailable", "The query could not be run; retry later",
-                List.of(), List.of(), null, 2);
-    }
 
     /** Also the failure handler of the OTLP and Loki routes. */
     void failure(RoutingContext ctx) {

@@ -3,7 +3,9 @@ package com.waitingroom.ingest.store;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,7 +16,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-/** Reads for the search and summary endpoints; every query is bounded by an index range and a LIMIT. */
+/**
+ * Reads for the search, count and summary endpoints; every query is bounded by a time range (partition
+ * pruning) and the list by a LIMIT.
+ */
 @ApplicationScoped
 public class EventQueryRepository {
 
@@ -22,14 +27,14 @@ public class EventQueryRepository {
             String metadataJson, OffsetDateTime receivedAt, String severity, String traceId, String spanId) {
     }
 
-    /** The optional filters of a search; null = not filtered. */
-    public record Filter(String service, String severity, String traceId) {
-    }
-
     public record Page(List<StoredEvent> events, PageCursor next) {
     }
 
     public record ServiceCount(String service, long lastHour, long last24Hours) {
+    }
+
+    /** Events per stored severity (null key: events without one). */
+    public record SeverityCounts(Map<String, Long> bySeverity, long total) {
     }
 
     private final Pool pool;
@@ -40,26 +45,16 @@ public class EventQueryRepository {
 
     /**
      * Keyset page over [from, to): one row more than asked tells whether there is a next page,
-     * without COUNT(*). Served by (service, ts, event_id) or by the primary key (ts, event_id);
-     * severity and trace id are checked on the rows of that range (no index of their own).
+     * without COUNT(*). Served by (service, ts, event_id) or by the primary key (ts, event_id), both
+     * pruned to the range's daily partitions; the other filters are checked on the rows of that range
+     * (no index of their own: see the README, "Search").
      */
-    public Future<Page> search(Filter filter, OffsetDateTime from, OffsetDateTime to, PageCursor after,
+    public Future<Page> search(EventFilter filter, OffsetDateTime from, OffsetDateTime to, PageCursor after,
             boolean descending, int limit) {
         StringBuilder sql = new StringBuilder("SELECT event_id, ts, service, message, metadata::text, received_at,"
-                + " severity, trace_id, span_id FROM ingest_events WHERE ts >= $1 AND ts < $2");
-        Tuple params = Tuple.of(from, to);
-        if (filter.service() != null) {
-            params.addValue(filter.service());
-            sql.append(" AND service = $").append(params.size());
-        }
-        if (filter.severity() != null) {
-            params.addValue(filter.severity());
-            sql.append(" AND severity = $").append(params.size());
-        }
-        if (filter.traceId() != null) {
-            params.addValue(filter.traceId());
-            sql.append(" AND trace_id = $").append(params.size());
-        }
+                + " severity, trace_id, span_id FROM ingest_events");
+        Tuple params = Tuple.tuple();
+        filter.appendWhere(sql, params, from, to);
         if (after != null) {
             params.addValue(after.timestamp());
             params.addValue(after.eventId());
@@ -82,6 +77,31 @@ public class EventQueryRepository {
                         row.getString(8)));
             }
             return new Page(events, null);
+        });
+    }
+
+    /** How many events of [from, to) match the filter. */
+    public Future<Long> count(EventFilter filter, OffsetDateTime from, OffsetDateTime to) {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM ingest_events");
+        Tuple params = Tuple.tuple();
+        filter.appendWhere(sql, params, from, to);
+        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The events of [from, to) that match the filter, per severity. */
+    public Future<SeverityCounts> countBySeverity(EventFilter filter, OffsetDateTime from, OffsetDateTime to) {
+        StringBuilder sql = new StringBuilder("SELECT severity, count(*) FROM ingest_events");
+        Tuple params = Tuple.tuple();
+        filter.appendWhere(sql, params, from, to);
+        sql.append(" GROUP BY severity");
+        return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+            Map<String, Long> counts = new HashMap<>();
+            long total = 0;
+            for (Row row : rows) {
+                counts.put(row.getString(0), row.getLong(1));
+                total += row.getLong(1);
+            }
+            return new SeverityCounts(counts, total);
         });
     }
 

@@ -166,7 +166,10 @@ class AccessControlTest {
                 .body("paths.'/events'.post.security[0].bearer", equalTo(List.of(Roles.LOG_WRITER, Roles.ADMIN)))
                 .body("paths.'/events'.get.security[0].bearer", equalTo(List.of(Roles.LOG_READER, Roles.ADMIN)))
                 .body("paths.'/events/summary'.get.security[0].bearer", equalTo(List.of(Roles.LOG_READER, Roles.ADMIN)))
-                .body("paths.keySet()", equalTo(java.util.Set.of("/events", "/events/summary", "/v1/logs", "/loki/api/v1/push")))
+                .body("paths.'/events/count'.get.security[0].bearer", equalTo(List.of(Roles.LOG_READER, Roles.ADMIN)))
+                .body("paths.'/events/severity-summary'.get.security[0].bearer", equalTo(List.of(Roles.LOG_READER, Roles.ADMIN)))
+                .body("paths.keySet()", equalTo(java.util.Set.of("/events", "/events/summary", "/events/count",
+                        "/events/severity-summary", "/v1/logs", "/loki/api/v1/push")))
                 .body("security", nullValue());
         // a token is simply not looked at there
         Tokens.management().header(Tokens.AUTHORIZATION, "Bearer not-a-jwt").get("/q/health/ready").then().statusCode(200);

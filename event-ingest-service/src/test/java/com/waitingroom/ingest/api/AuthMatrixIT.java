@@ -29,7 +29,8 @@ class AuthMatrixIT {
         }).run(openApi, base);
         System.out.println(result.summary("event-ingest-service"));
         result.cases().forEach(c -> System.out.println("  " + c));
-        assertEquals(5, result.operations(), "POST /events, GET /events, GET /events/summary, POST /v1/logs, POST /loki/api/v1/push");
+        assertEquals(7, result.operations(),
+                "POST /events, GET /events, GET /events/count, GET /events/severity-summary, GET /events/summary, POST /v1/logs, POST /loki/api/v1/push");
         assertEquals(java.util.List.of(), result.mismatches());
     }
 }
