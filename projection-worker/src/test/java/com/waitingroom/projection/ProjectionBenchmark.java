@@ -123,7 +123,7 @@ class ProjectionBenchmark {
                 break;
             }
         }
-        int rounds = Integer.getInteger("bench.rounds", 2);
+        int rounds = Integer.getInteger("bench.rounds", 3);
         for (int round = 1; round <= rounds; round++) {
             for (String transport : transports) {
                 throughput(transport, events, "apply throughput");
