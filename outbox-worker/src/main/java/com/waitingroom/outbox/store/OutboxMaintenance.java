@@ -3,6 +3,7 @@ package com.waitingroom.outbox.store;
 import com.waitingroom.outbox.config.OutboxConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -10,7 +11,12 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Periodic jobs: refresh the backlog gauges and delete dispatched rows past their retention. */
+/**
+ * Periodic jobs: refresh the backlog gauges and delete dispatched rows past their retention. Created at
+ * start-up so the gauges exist from the first scrape (a native executable is scraped before the first
+ * scheduled run would have created a lazy bean).
+ */
+@Startup
 @ApplicationScoped
 public class OutboxMaintenance {
 
