@@ -3,6 +3,7 @@ package com.waitingroom.ingest.api;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,9 @@ import com.waitingroom.ingest.domain.Severity;
 import com.waitingroom.ingest.store.EventFilter;
 import com.waitingroom.ingest.store.EventQueryRepository;
 import com.waitingroom.ingest.store.EventQueryRepository.ServiceCount;
-import com.waitingroom.ingest.store.EventQueryRepository.SeverityCounts;
 import com.waitingroom.ingest.store.EventQueryRepository.StoredEvent;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
@@ -143,6 +144,23 @@ public class SearchRoutes {
     // ---- GET /events/count and /events/severity-summary ----
 
     private void count(RoutingContext ctx) {
+        aggregate(ctx, queries::count, (json, count) -> json.writeNumberField("count", count));
+    }
+
+    private void severitySummary(RoutingContext ctx) {
+        aggregate(ctx, queries::countBySeverity, (json, counts) -> {
+            json.writeNumberField("total", counts.total());
+            json.writeObjectFieldStart("bySeverity");
+            for (Severity severity : Severity.values()) {
+                json.writeNumberField(severity.name(), counts.bySeverity().getOrDefault(severity.name(), 0L));
+            }
+            json.writeNumberField("NONE", counts.bySeverity().getOrDefault(null, 0L));
+            json.writeEndObject();
+        });
+    }
+
+    /** A filter over a time range, aggregated: the two endpoints differ only in the query and its fields. */
+    private <T> void aggregate(RoutingContext ctx, AggregateQuery<T> query, AggregateBody<T> body) {
         MultiMap params = ctx.queryParams();
         List<FieldError> errors = new ArrayList<>();
         SearchFilters.checkNames(params, names(List.of()), true, errors);
@@ -151,44 +169,24 @@ public class SearchRoutes {
         if (refused(ctx, errors)) {
             return;
         }
-        queries.count(filter, range.from(), range.to()).onComplete(result -> {
+        query.run(filter, range.from(), range.to()).onComplete(result -> {
             if (result.failed()) {
                 storeUnavailable(ctx, result.cause());
                 return;
             }
             respond(ctx, json -> {
                 writeRange(json, range);
-                json.writeNumberField("count", result.result());
+                body.write(json, result.result());
             });
         });
     }
 
-    private void severitySummary(RoutingContext ctx) {
-        MultiMap params = ctx.queryParams();
-        List<FieldError> errors = new ArrayList<>();
-        SearchFilters.checkNames(params, names(List.of()), true, errors);
-        EventFilter filter = SearchFilters.parse(params, errors);
-        TimeRange range = TimeRange.parse(params, clock.instant(), limits, errors);
-        if (refused(ctx, errors)) {
-            return;
-        }
-        queries.countBySeverity(filter, range.from(), range.to()).onComplete(result -> {
-            if (result.failed()) {
-                storeUnavailable(ctx, result.cause());
-                return;
-            }
-            SeverityCounts counts = result.result();
-            respond(ctx, json -> {
-                writeRange(json, range);
-                json.writeNumberField("total", counts.total());
-                json.writeObjectFieldStart("bySeverity");
-                for (Severity severity : Severity.values()) {
-                    json.writeNumberField(severity.name(), counts.bySeverity().getOrDefault(severity.name(), 0L));
-                }
-                json.writeNumberField("NONE", counts.bySeverity().getOrDefault(null, 0L));
-                json.writeEndObject();
-            });
-        });
+    private interface AggregateQuery<T> {
+        Future<T> run(EventFilter filter, OffsetDateTime from, OffsetDateTime to);
+    }
+
+    private interface AggregateBody<T> {
+        void write(JsonGenerator json, T result) throws IOException;
     }
 
     private static void writeRange(JsonGenerator json, TimeRange range) throws IOException {
