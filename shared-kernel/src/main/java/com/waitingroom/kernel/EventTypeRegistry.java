@@ -35,7 +35,7 @@ public final class EventTypeRegistry {
     /** Every event type of the suite, with its current schema version. */
     public static final List<Registration> STANDARD_TYPES = List.of(
             new Registration(WaitingQueueCreated.class, 1),
-            new Registration(PatientCheckedIn.class, 2),
+            new Registration(PatientCheckedIn.class, 3),
             new Registration(PatientCalledAtCashier.class, 2),
             new Registration(PatientPaymentValidated.class, 2),
             new Registration(PatientPaymentPending.class, 1),

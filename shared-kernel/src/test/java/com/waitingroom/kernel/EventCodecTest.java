@@ -21,7 +21,7 @@ class EventCodecTest {
     @Test
     void envelopeAndPayloadSurviveARoundTrip() {
         PatientCheckedIn checkedIn = new PatientCheckedIn("Q-1", "P-7", "Ana", Priority.HIGH, Priority.LOW,
-                "General", "fever", 70, false, 3, 7L, 2);
+                "General", "fever", 70, false, 3, 7L, 2, "042");
         UUID eventId = UUID.randomUUID();
         EventEnvelope envelope = codec.wrap(checkedIn, eventId, 4, now, "corr-1", "cause-1", "nurse-2");
 

@@ -42,6 +42,7 @@ class LineOrderTest {
         PatientCheckedIn checkedIn = codec.payloadOf(codec.decode(envelopeJson), PatientCheckedIn.class);
         assertNull(checkedIn.lineSequence());
         assertNull(checkedIn.visit());
+        assertNull(checkedIn.ticketNumber(), "schema 1 and 2 check-ins carry no ticket");
         assertEquals(Priority.HIGH, checkedIn.priority());
     }
 

@@ -22,6 +22,7 @@ public record CommandResponse(
         Integer maxCapacity,
         String patientId,
         String patientName,
+        String ticketNumber,
         PatientStatus status,
         Priority priority,
         Priority requestedPriority,
@@ -35,12 +36,12 @@ public record CommandResponse(
 
     public static CommandResponse forQueue(WaitingQueue queue, List<DomainEvent> events) {
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), queue.name(),
-                queue.maxCapacity(), null, null, null, null, null, null, null, null, null, null, null, null);
+                queue.maxCapacity(), null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static CommandResponse forRoom(WaitingQueue queue, List<DomainEvent> events, String roomId) {
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), null, null,
-                null, null, null, null, null, null, null, null, roomId, null, null, null);
+                null, null, null, null, null, null, null, null, null, roomId, null, null, null);
     }
 
     public static CommandResponse forPatient(WaitingQueue queue, List<DomainEvent> events, Patient patient) {
@@ -51,7 +52,7 @@ public record CommandResponse(
             }
         }
         return new CommandResponse(queue.queueId(), queue.version(), typesOf(events), null, null,
-                patient.patientId(), patient.name(), patient.status(), patient.priority(),
+                patient.patientId(), patient.name(), patient.ticketNumber(), patient.status(), patient.priority(),
                 patient.requestedPriority(), position, patient.visit(), patient.deskId(), patient.roomId(),
                 patient.paymentAttempts(), patient.cashierAbsences(), patient.consultationAbsences());
     }

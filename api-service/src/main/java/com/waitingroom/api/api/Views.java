@@ -14,13 +14,14 @@ public final class Views {
     private Views() {
     }
 
-    public record PatientView(String queueId, String patientId, String patientName, PatientStatus status,
+    public record PatientView(String queueId, String patientId, String patientName, String ticketNumber,
+                              PatientStatus status,
                               Priority priority, Priority requestedPriority, String consultationType,
                               String notes, Integer age, boolean pregnant, int visit, String deskId, String roomId,
                               int paymentAttempts, int cashierAbsences, int consultationAbsences) {
 
         public static PatientView of(String queueId, Patient p) {
-            return new PatientView(queueId, p.patientId(), p.name(), p.status(), p.priority(),
+            return new PatientView(queueId, p.patientId(), p.name(), p.ticketNumber(), p.status(), p.priority(),
                     p.requestedPriority(), p.consultationType(), p.notes(), p.age(), p.pregnant(), p.visit(),
                     p.deskId(), p.roomId(), p.paymentAttempts(), p.cashierAbsences(), p.consultationAbsences());
         }

@@ -30,6 +30,8 @@ public final class Patient {
     String deskId;
     /** The consulting room holding the patient, or the last one of this visit once it is over. */
     String roomId;
+    /** The short number public screens show for this visit; null for check-ins recorded before tickets. */
+    String ticketNumber;
 
     Patient(String patientId, String name, Priority priority, Priority requestedPriority, String consultationType,
             String notes, Integer age, boolean pregnant, int visit, long checkInSequence) {
@@ -58,18 +60,23 @@ public final class Patient {
         patient.consultationAbsences = state.consultationAbsences();
         patient.deskId = state.deskId();
         patient.roomId = state.roomId();
+        patient.ticketNumber = state.ticketNumber();
         return patient;
     }
 
     QueueSnapshot.PatientState snapshot() {
         return new QueueSnapshot.PatientState(patientId, name, priority, requestedPriority, consultationType, notes,
                 age, pregnant, visit, checkInSequence, status, lineSequence, cashierAbsences, paymentAttempts,
-                consultationAbsences, deskId, roomId);
+                consultationAbsences, deskId, roomId, ticketNumber);
     }
 
     /** True when this patient is served before {@code other} in a line: the kernel's one {@link LineOrder}. */
     public boolean goesBefore(Patient other) {
         return LineOrder.compare(priority.level(), lineSequence, other.priority.level(), other.lineSequence) < 0;
+    }
+
+    public String ticketNumber() {
+        return ticketNumber;
     }
 
     public String patientId() {

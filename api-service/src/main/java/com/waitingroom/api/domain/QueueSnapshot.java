@@ -15,12 +15,13 @@ public record QueueSnapshot(
         int maxCapacity,
         long version,
         long nextSequence,
+        long ticketsIssued,
         List<DeskState> busyDesks,
         List<PatientState> patients,
         List<RoomState> rooms) {
 
-    /** 2: parallel cashier desks, visits (schema 1 had a single cashier slot). */
-    public static final int STATE_SCHEMA = 2;
+    /** 3: ticket numbers. 2: parallel cashier desks, visits (schema 1 had a single cashier slot). */
+    public static final int STATE_SCHEMA = 3;
 
     public record PatientState(
             String patientId,
@@ -39,7 +40,8 @@ public record QueueSnapshot(
             int paymentAttempts,
             int consultationAbsences,
             String deskId,
-            String roomId) {
+            String roomId,
+            String ticketNumber) {
     }
 
     /** A busy cashier desk and the patient at it. */

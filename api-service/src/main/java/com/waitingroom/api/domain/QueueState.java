@@ -20,10 +20,12 @@ import com.waitingroom.kernel.events.PatientPaymentValidated;
 import com.waitingroom.kernel.events.WaitingQueueCreated;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +42,8 @@ final class QueueState {
     long version;
     /** The queue-wide line counter: the sequence the next patient entering a line draws. */
     long nextSequence = 1;
+    /** Check-ins so far: where the search for the next free ticket number starts. */
+    long ticketsIssued;
     final Map<String, Patient> patients = new LinkedHashMap<>();
     /** Busy cashier desks, in desk-id order: desk id to the patient at it. */
     final Map<String, String> busyDesks = new TreeMap<>();
@@ -57,6 +61,7 @@ final class QueueState {
         state.maxCapacity = snapshot.maxCapacity();
         state.version = snapshot.version();
         state.nextSequence = snapshot.nextSequence();
+        state.ticketsIssued = snapshot.ticketsIssued();
         for (QueueSnapshot.PatientState patient : snapshot.patients()) {
             state.patients.put(patient.patientId(), Patient.restore(patient));
         }
@@ -78,7 +83,8 @@ final class QueueState {
         busyDesks.forEach((deskId, patientId) -> desks.add(new QueueSnapshot.DeskState(deskId, patientId)));
         List<QueueSnapshot.RoomState> rooms = new ArrayList<>(activeRooms.size());
         activeRooms.forEach((roomId, patientId) -> rooms.add(new QueueSnapshot.RoomState(roomId, patientId)));
-        return new QueueSnapshot(queueId, name, maxCapacity, version, nextSequence, desks, patientStates, rooms);
+        return new QueueSnapshot(queueId, name, maxCapacity, version, nextSequence, ticketsIssued, desks, patientStates,
+                rooms);
     }
 
     /** The visit a new check-in of this patient starts: 1, or the previous visit + 1. */
@@ -98,6 +104,8 @@ final class QueueState {
             patients.put(checkedIn.patientId(), new Patient(checkedIn.patientId(), checkedIn.patientName(),
                     checkedIn.priority(), checkedIn.requestedPriority(), checkedIn.consultationType(),
                     checkedIn.notes(), checkedIn.age(), checkedIn.pregnant(), visit, sequence));
+            patients.get(checkedIn.patientId()).ticketNumber = checkedIn.ticketNumber();
+            ticketsIssued++;
         } else if (event instanceof PatientCalledAtCashier called) {
             Patient patient = patients.get(called.patientId());
             String desk = called.deskOrDefault();
@@ -205,6 +213,17 @@ final class QueueState {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The ticket number the next check-in gets: see {@link TicketNumbers}. */
+    String nextTicketNumber() {
+        Set<String> held = new HashSet<>();
+        for (Patient patient : patients.values()) {
+            if (patient.status().isActive() && patient.ticketNumber != null) {
+                held.add(patient.ticketNumber);
+            }
+        }
+        return TicketNumbers.next(ticketsIssued, held);
     }
 
     long activePatientCount() {

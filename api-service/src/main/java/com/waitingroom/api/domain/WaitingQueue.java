@@ -105,7 +105,8 @@ public final class WaitingQueue {
                 .count();
         events.addAll(emit(new PatientCheckedIn(state.queueId, command.patientId(), command.patientName(),
                 effective, command.requestedPriority(), command.consultationType(), command.notes(), command.age(),
-                command.pregnant(), ahead + 1, state.nextSequence, state.nextVisitOf(command.patientId()))));
+                command.pregnant(), ahead + 1, state.nextSequence, state.nextVisitOf(command.patientId()),
+                state.nextTicketNumber())));
         return events;
     }
 

@@ -1,5 +1,7 @@
 package com.waitingroom.api.api;
 
+import com.waitingroom.api.domain.QueueSnapshot;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.waitingroom.kernel.EventCodec;
@@ -120,6 +122,7 @@ class WaitingRoomResourceTest {
                 .body("patientId", equalTo("P-1"))
                 .body("version", equalTo(2))
                 .body("queuePosition", equalTo(1))
+                .body("ticketNumber", equalTo("001"))
                 .body("priority", equalTo("High"))
                 .body("status", equalTo("WAITING_FOR_CASHIER"));
 
@@ -136,7 +139,8 @@ class WaitingRoomResourceTest {
                 .body("[1].causationId", notNullValue())
                 .body("[1].actor", equalTo("receptionist-test"))
                 .body("[1].actorRole", equalTo("receptionist"))
-                .body("[1].schemaVersion", equalTo(2))
+                .body("[1].schemaVersion", equalTo(3))
+                .body("[1].payload.ticketNumber", equalTo("001"))
                 .body("[1].payload.patientId", equalTo("P-1"))
                 .body("[1].payload.queuePosition", equalTo(1))
                 .body("[1].payload.lineSequence", equalTo(1))
@@ -588,7 +592,7 @@ class WaitingRoomResourceTest {
                 + "jsonb_typeof(state->'busyDesks') AS desks FROM snapshots WHERE aggregate_id = ?", queueId);
         assertEquals(1, snapshots.size());
         assertEquals(10L, ((Number) snapshots.get(0).get("version")).longValue());
-        assertEquals(2, ((Number) snapshots.get(0).get("state_schema")).intValue());
+        assertEquals(QueueSnapshot.STATE_SCHEMA, ((Number) snapshots.get(0).get("state_schema")).intValue());
         assertEquals("array", snapshots.get(0).get("desks"));
 
         // Loading starts from the snapshot: a marker written into it shows up in the state.

@@ -191,8 +191,10 @@ class LineOrderAndHistoryTest {
             assertEquals(cashierLine(live), cashierLine(replayed));
             assertEquals(consultationLine(live), consultationLine(replayed));
             assertEquals(live.busyDesks(), replayed.busyDesks());
-            assertEquals(live.snapshot(), replayed.snapshot());
         }
+        assertEquals(live.snapshot(), fromNew.snapshot());
+        // Ticket numbers (schema 3) cannot be derived for older check-ins: those patients have none.
+        assertEquals(withoutTickets(live.snapshot()), fromLegacy.snapshot());
         assertEquals(Map.of("D3", "B", "main", "A"), fromLegacy.busyDesks());
         assertEquals(2, fromLegacy.patient("B").orElseThrow().visit());
         assertEquals(PatientStatus.LEFT, fromLegacy.patient("E").orElseThrow().status());
@@ -223,5 +225,14 @@ class LineOrderAndHistoryTest {
     private static PatientCheckedIn checkedIn(String id, Priority priority, Long lineSequence, Integer visit) {
         return new PatientCheckedIn("Q1", id, "Name " + id, priority, priority, "General", null, null, false, 1,
                 lineSequence, visit);
+    }
+
+    private static QueueSnapshot withoutTickets(QueueSnapshot s) {
+        List<QueueSnapshot.PatientState> patients = s.patients().stream().map(p -> new QueueSnapshot.PatientState(
+                p.patientId(), p.name(), p.priority(), p.requestedPriority(), p.consultationType(), p.notes(), p.age(),
+                p.pregnant(), p.visit(), p.checkInSequence(), p.status(), p.lineSequence(), p.cashierAbsences(),
+                p.paymentAttempts(), p.consultationAbsences(), p.deskId(), p.roomId(), null)).toList();
+        return new QueueSnapshot(s.queueId(), s.name(), s.maxCapacity(), s.version(), s.nextSequence(),
+                s.ticketsIssued(), s.busyDesks(), patients, s.rooms());
     }
 }

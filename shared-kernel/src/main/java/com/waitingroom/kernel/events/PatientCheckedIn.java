@@ -9,6 +9,8 @@ import com.waitingroom.kernel.Priority;
  * {@code lineSequence} places the patient in the cashier line (see {@link com.waitingroom.kernel.LineOrder});
  * {@code visit} counts this patient's visits to the queue from 1. Both are null in schema-1 events,
  * whose readers derive them as {@link com.waitingroom.kernel.LineOrder} describes.
+ * {@code ticketNumber} (schema 3) is the short number public screens show instead of the name, unique
+ * among the queue's active patients; null in events recorded before schema 3.
  */
 public record PatientCheckedIn(
         String queueId,
@@ -22,5 +24,14 @@ public record PatientCheckedIn(
         boolean pregnant,
         int queuePosition,
         Long lineSequence,
-        Integer visit) implements DomainEvent {
+        Integer visit,
+        String ticketNumber) implements DomainEvent {
+
+    /** A check-in without a ticket number: the shape of schema 1 and 2 events. */
+    public PatientCheckedIn(String queueId, String patientId, String patientName, Priority priority,
+                            Priority requestedPriority, String consultationType, String notes, Integer age,
+                            boolean pregnant, int queuePosition, Long lineSequence, Integer visit) {
+        this(queueId, patientId, patientName, priority, requestedPriority, consultationType, notes, age, pregnant,
+                queuePosition, lineSequence, visit, null);
+    }
 }
