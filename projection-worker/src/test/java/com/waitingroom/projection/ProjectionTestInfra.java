@@ -76,6 +76,7 @@ public class ProjectionTestInfra implements QuarkusTestResourceLifecycleManager 
                 "projection.dead-letter-exchange", DEAD_LETTER_EXCHANGE,
                 "projection.lag-threshold", "60s",
                 "projection.parked-retry-after", "1s",
+                "projection.stream.heartbeat", "1s",
                 "projection.rabbitmq.host", "127.0.0.1",
                 "projection.rabbitmq.port", String.valueOf(rabbitProxy.port()));
     }

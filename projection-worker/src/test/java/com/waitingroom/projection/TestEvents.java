@@ -75,6 +75,8 @@ public final class TestEvents implements AutoCloseable {
             this(queueId, Instant.now());
         }
 
+        private int ticketsIssued;
+
         public Stream created() {
             return add(new WaitingQueueCreated(queueId, "Queue " + queueId, 50));
         }
@@ -82,7 +84,7 @@ public final class TestEvents implements AutoCloseable {
         public Stream checkIn(String patientId, String name, Priority priority) {
             int visit = visits.merge(patientId, 1, Integer::sum);
             return add(new PatientCheckedIn(queueId, patientId, name, priority, priority, "General", null, 40,
-                    false, events.size(), nextLineSequence++, visit));
+                    false, events.size(), nextLineSequence++, visit, String.format("%03d", ++ticketsIssued)));
         }
 
         public Stream paymentValidated(String patientId, String reference) {

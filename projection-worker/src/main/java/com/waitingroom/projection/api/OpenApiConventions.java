@@ -33,7 +33,9 @@ public class OpenApiConventions implements OASFilter {
             }
         }
         for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
-            boolean view = path.getKey().startsWith(VIEWS);
+            // The screens' document and stream carry no ETag (they are pushed, not polled conditionally).
+            boolean view = path.getKey().startsWith(VIEWS) && !path.getKey().endsWith("/display")
+                    && !path.getKey().endsWith("/stream");
             path.getValue().getOperations().values().forEach(operation -> apply(operation, view));
         }
     }
@@ -55,8 +57,11 @@ public class OpenApiConventions implements OASFilter {
         if (view) {
             responses.addAPIResponse("304", shared("NotModified"));
         }
-        responses.addAPIResponse("401", shared("Unauthorized"));
-        responses.addAPIResponse("403", shared("Forbidden"));
+        boolean declaredPublic = operation.getSecurity() != null && operation.getSecurity().isEmpty();
+        if (!declaredPublic) {
+            responses.addAPIResponse("401", shared("Unauthorized"));
+            responses.addAPIResponse("403", shared("Forbidden"));
+        }
         responses.addAPIResponse("406", shared("NotAcceptable"));
     }
 

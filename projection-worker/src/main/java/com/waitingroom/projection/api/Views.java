@@ -15,9 +15,13 @@ public final class Views {
     private Views() {
     }
 
-    /** A patient in a line; {@code position} is 1-based within that line. */
+    /**
+     * A patient in a line; {@code position} is 1-based within that line; {@code ticketNumber} is what
+     * public screens show (null for check-ins recorded before ticket numbers).
+     */
     @RegisterForReflection
-    public record WaitingPatient(int position, String patientId, String patientName, String priority, String state,
+    public record WaitingPatient(int position, String patientId, String ticketNumber, String patientName,
+                                 String priority, String state,
                                  String consultationType, Instant checkedInAt, long waitSeconds) {
     }
 
@@ -45,8 +49,8 @@ public final class Views {
     }
 
     @RegisterForReflection
-    public record StationCall(String stationId, boolean active, String state, String patientId, String patientName,
-                              Instant calledAt) {
+    public record StationCall(String stationId, boolean active, String state, String patientId, String ticketNumber,
+                              String patientName, Instant calledAt) {
     }
 
     /** Per room and per cashier desk, the current call; and the first patient of each line. */
@@ -88,5 +92,27 @@ public final class Views {
     @RegisterForReflection
     public record Trajectory(String queueId, String patientId, String patientName, String priority, String state,
                              int visit, long version, List<Visit> visits) {
+    }
+
+    /**
+     * What a public waiting-room screen shows: ticket numbers only, never names or patient ids.
+     * {@code nowCalling}: the desks and rooms that have called (or claimed) a patient, latest call first;
+     * the lines in the order the aggregate serves them.
+     */
+    @RegisterForReflection
+    public record Display(String queueId, String name, long version, Instant generatedAt,
+                          List<DisplayCall> nowCalling, List<DisplayTicket> cashierLine,
+                          List<DisplayTicket> consultationLine, int paymentPending) {
+    }
+
+    /** A ticket called to a station: {@code stationType} is {@code cashierDesk} or {@code room}. */
+    @RegisterForReflection
+    public record DisplayCall(String ticketNumber, String stationType, String stationId, String state,
+                              Instant calledAt) {
+    }
+
+    /** A waiting ticket; {@code estimatedWaitSeconds} until a station of its line calls it (null: no estimate). */
+    @RegisterForReflection
+    public record DisplayTicket(int position, String ticketNumber, Long estimatedWaitSeconds) {
     }
 }

@@ -50,6 +50,21 @@ public interface ProjectionConfig {
     /** The background checks that health endpoints read (they never wait on a dependency themselves). */
     Health health();
 
+    /** The server-sent event streams of the queues' public views (waiting-room screens). */
+    Stream stream();
+
+    interface Stream {
+        /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+        Duration heartbeat();
+
+        /**
+         * Events a subscriber may have unwritten (a client that does not read) before it is dropped; it
+         * reconnects with Last-Event-ID and gets the current state. The projection never waits for it.
+         */
+        @WithName("max-pending")
+        int maxPending();
+    }
+
     interface Health {
         /** Pause between two checks of PostgreSQL. */
         @WithName("check-interval")

@@ -7,6 +7,8 @@ public final class PatientRecord {
     public final String queueId;
     public final String patientId;
     public String patientName;
+    /** The short number public screens show; null for check-ins recorded before ticket numbers. */
+    public String ticketNumber;
     public String priority;
     public int priorityLevel;
     public String requestedPriority;

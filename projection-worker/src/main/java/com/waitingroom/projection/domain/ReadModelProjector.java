@@ -81,6 +81,7 @@ public final class ReadModelProjector {
             PatientRecord patient = new PatientRecord(queueId, checkedIn.patientId());
             Priority priority = checkedIn.priority();
             patient.patientName = checkedIn.patientName();
+            patient.ticketNumber = checkedIn.ticketNumber();
             patient.priority = priority.displayName();
             patient.priorityLevel = priority.level();
             patient.requestedPriority = checkedIn.requestedPriority() == null ? null

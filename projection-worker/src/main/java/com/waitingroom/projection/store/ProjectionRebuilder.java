@@ -142,6 +142,7 @@ public class ProjectionRebuilder {
                     s.execute("ALTER TABLE " + SHADOW_SCHEMA + "." + table + " SET SCHEMA " + LIVE_SCHEMA);
                 }
                 s.execute("DROP SCHEMA " + SHADOW_SCHEMA + " CASCADE");
+                ReadModelChanges.notifyEveryQueue(s);
             }
             status(c, "LIVE", null, "rebuild_finished_at = now(),");
             c.commit();

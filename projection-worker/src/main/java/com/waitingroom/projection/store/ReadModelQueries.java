@@ -38,7 +38,7 @@ public class ReadModelQueries {
     public static final String LINE_ORDER = " ORDER BY priority_level DESC, line_sequence";
 
     private static final String LINE_COLUMNS =
-            "patient_id, patient_name, priority, state, consultation_type, checked_in_at";
+            "patient_id, ticket_number, patient_name, priority, state, consultation_type, checked_in_at";
 
     private final DataSource dataSource;
 
@@ -191,9 +191,9 @@ public class ReadModelQueries {
             List<Views.WaitingPatient> result = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    Instant checkedIn = instant(rs, 6);
+                    Instant checkedIn = instant(rs, 7);
                     result.add(new Views.WaitingPatient(result.size() + 1, rs.getString(1), rs.getString(2),
-                            rs.getString(3), rs.getString(4), rs.getString(5), checkedIn,
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), checkedIn,
                             Math.max(0, Duration.between(checkedIn, now).getSeconds())));
                 }
             }
@@ -204,7 +204,7 @@ public class ReadModelQueries {
     private static List<Views.StationCall> stations(Connection c, String table, String idColumn, String queueId)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT st." + idColumn + ", st.active, st.state, st.patient_id,"
-                + " p.patient_name, st.called_at FROM " + LIVE_SCHEMA + "." + table + " st LEFT JOIN " + LIVE_SCHEMA
+                + " p.ticket_number, p.patient_name, st.called_at FROM " + LIVE_SCHEMA + "." + table + " st LEFT JOIN " + LIVE_SCHEMA
                 + ".patients p ON p.queue_id = st.queue_id AND p.patient_id = st.patient_id"
                 + " WHERE st.queue_id = ? ORDER BY st." + idColumn)) {
             s.setString(1, queueId);
@@ -212,7 +212,7 @@ public class ReadModelQueries {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     result.add(new Views.StationCall(rs.getString(1), rs.getBoolean(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), instant(rs, 6)));
+                            rs.getString(4), rs.getString(5), rs.getString(6), instant(rs, 7)));
                 }
             }
             return result;

@@ -97,7 +97,7 @@ final class ReadModelTables {
                 + " (SELECT queue_id, patient_id, patient_name, priority, priority_level, requested_priority,"
                 + " consultation_type, state, checked_in_at, check_in_version, desk_id, room_id, called_at,"
                 + " consultation_started_at, finished_at, outcome, notes, payment_attempts, absences, line_sequence,"
-                + " visit FROM "
+                + " visit, ticket_number FROM "
                 + schema + ".patients WHERE queue_id = k.queue_id AND patient_id = k.patient_id LIMIT 1) AS p";
     }
 
@@ -165,6 +165,7 @@ final class ReadModelTables {
             p.absences = rs.getInt(19);
             p.lineSequence = rs.getLong(20);
             p.visit = rs.getInt(21);
+            p.ticketNumber = rs.getString(22);
             state.patients.put(new ReadModelState.Key(p.queueId, p.patientId), p);
         }
     }
@@ -197,11 +198,11 @@ final class ReadModelTables {
                 .append(" INSERT INTO ").append(schema).append(".patients (queue_id, patient_id, patient_name, priority,")
                 .append(" priority_level, requested_priority, consultation_type, state, checked_in_at, check_in_version,")
                 .append(" desk_id, room_id, called_at, consultation_started_at, finished_at, outcome, notes,")
-                .append(" payment_attempts, absences, line_sequence, visit, updated_at)")
+                .append(" payment_attempts, absences, line_sequence, visit, ticket_number, updated_at)")
                 .append(" SELECT u.*, now() FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],")
                 .append(" ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[],")
                 .append(" ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[], ?::int[], ?::int[], ?::bigint[],")
-                .append(" ?::int[]) AS u")
+                .append(" ?::int[], ?::text[]) AS u")
                 .append(" ON CONFLICT (queue_id, patient_id) DO UPDATE SET patient_name = EXCLUDED.patient_name,")
                 .append(" priority = EXCLUDED.priority, priority_level = EXCLUDED.priority_level,")
                 .append(" requested_priority = EXCLUDED.requested_priority, consultation_type = EXCLUDED.consultation_type,")
@@ -211,7 +212,8 @@ final class ReadModelTables {
                 .append(" consultation_started_at = EXCLUDED.consultation_started_at, finished_at = EXCLUDED.finished_at,")
                 .append(" outcome = EXCLUDED.outcome, notes = EXCLUDED.notes, payment_attempts = EXCLUDED.payment_attempts,")
                 .append(" absences = EXCLUDED.absences, line_sequence = EXCLUDED.line_sequence,")
-                .append(" visit = EXCLUDED.visit, updated_at = EXCLUDED.updated_at;")
+                .append(" visit = EXCLUDED.visit, ticket_number = EXCLUDED.ticket_number,")
+                .append(" updated_at = EXCLUDED.updated_at;")
                 .append(stationsUpsert(schema, "rooms", "room_id"))
                 .append(stationsUpsert(schema, "cashier_desks", "desk_id"))
                 .append(" INSERT INTO ").append(schema).append(".patient_steps (queue_id, version, patient_id, visit,")
@@ -236,7 +238,8 @@ final class ReadModelTables {
                 .instants(patients, p -> p.calledAt).instants(patients, p -> p.consultationStartedAt)
                 .instants(patients, p -> p.finishedAt).texts(patients, p -> p.outcome).texts(patients, p -> p.notes)
                 .ints(patients, p -> p.paymentAttempts).ints(patients, p -> p.absences)
-                .longs(patients, p -> p.lineSequence).ints(patients, p -> p.visit);
+                .longs(patients, p -> p.lineSequence).ints(patients, p -> p.visit)
+                .texts(patients, p -> p.ticketNumber);
         for (Collection<StationRecord> table : List.of(state.rooms.values(), state.desks.values())) {
             List<StationRecord> stations = dirty(table, s -> s.dirty);
             bind.texts(stations, s -> s.queueId).texts(stations, s -> s.stationId).bools(stations, s -> s.active)

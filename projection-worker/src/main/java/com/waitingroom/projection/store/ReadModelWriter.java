@@ -111,13 +111,20 @@ public final class ReadModelWriter {
         }
     }
 
-    /** The second call: the read-model rows, then the positions and (live) parking and inbox. */
+    /**
+     * The second call: the read-model rows, then the positions and (live) parking and inbox, and (live)
+     * the change notifications for the screens' streams (a rebuild notifies once, at its swap).
+     */
     private void write(Connection connection, String schema, boolean live, ReadModelState state,
                        StreamSequencer.Plan plan) throws SQLException {
-        String sql = ReadModelTables.writeSql(schema) + StreamSequencer.writeSql(schema, live);
+        String sql = ReadModelTables.writeSql(schema) + StreamSequencer.writeSql(schema, live)
+                + (live ? ReadModelChanges.notifySql() : "");
         try (ArrayBinder bind = new ArrayBinder(connection, sql)) {
             ReadModelTables.bindWrite(bind, state);
             sequencer.bindWrite(bind, plan, live);
+            if (live) {
+                ReadModelChanges.bindNotify(bind, state);
+            }
             bind.execute();
         }
     }

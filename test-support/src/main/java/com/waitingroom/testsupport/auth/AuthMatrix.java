@@ -24,7 +24,8 @@ import java.util.function.Function;
  * role, each role it lists}.
  * The roles of an operation are the scopes of its {@code security} requirement (from
  * {@code @RolesAllowed}, or the static document), so the document and the running service are
- * checked against each other: an operation the document leaves open is itself a mismatch.
+ * checked against each other: an operation the document leaves open is itself a mismatch, unless it
+ * declares {@code security: []} (public on purpose), which must then answer without a token.
  *
  * <p>Expected: 401 problem+json for the five bad tokens, 403 problem+json for a role that is not
  * listed, and for each listed role neither 401 nor 403 nor a 5xx: the request reaches the operation,
@@ -108,6 +109,11 @@ public final class AuthMatrix {
         String path = concrete(template);
         boolean hasBody = operation.has("requestBody");
         List<Case> cases = new ArrayList<>();
+        if (allowed.isEmpty() && operation.has("security") && operation.get("security").isEmpty()) {
+            // Declared public on purpose (security: [], e.g. a page that holds no data): it answers without a token.
+            cases.add(call(baseUrl, method, template, path, hasBody, "declared public, no token", null, "authorized"));
+            return cases;
+        }
         if (allowed.isEmpty()) {
             // The document declares no roles: the operation is open, which this suite forbids.
             cases.add(new Case(method, template, "document declares no security requirement", -1, null, "401"));
