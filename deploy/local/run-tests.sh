@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/local/lib/mvn-retry.sh
 bash deploy/local/ensure-infra.sh
+bash deploy/local/ensure-browser.sh
 bash deploy/validate.sh
 
 started=$(date +%s)
