@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * What a waiting room looks like to its users, in one comparable value: both lines in serving
- * order, who each line serves next, who is at which desk and room, every patient's state and visit,
+ * order (patient id and ticket number), who each line serves next, who is at which desk and room, every patient's state and visit,
  * and the counts. Built once from the aggregate and once from the read models.
  */
 record Observation(List<String> cashierLine, List<String> consultationLine, List<String> paymentPending,
@@ -74,6 +74,12 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
                 || !java.util.Objects.equals(nextForConsultation, monitor.nextForConsultation())) {
             throw new AssertionError("next-turn and monitor disagree about who is next: " + nextTurn + " vs " + monitor);
         }
+        Views.Display screen = projection.display.read(queueId, now).orElseThrow();
+        if (!screenTickets(screen.cashierLine()).equals(lineTickets(queue.cashierLine()))
+                || !screenTickets(screen.consultationLine()).equals(lineTickets(queue.consultationLine()))
+                || screen.version() != queue.version()) {
+            throw new AssertionError("the public screen disagrees with the queue view: " + screen + " vs " + queue);
+        }
         return new Observation(cashierLine, consultationLine, lineIds(queue.paymentPending()), nextForCashier,
                 nextForConsultation, desks, rooms, patients, counts);
     }
@@ -128,7 +134,15 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
     }
 
     private static List<String> ids(List<Patient> patients) {
-        return patients.stream().map(Patient::patientId).toList();
+        return patients.stream().map(p -> p.patientId() + "#" + p.ticketNumber()).toList();
+    }
+
+    private static List<String> screenTickets(List<Views.DisplayTicket> line) {
+        return line.stream().map(Views.DisplayTicket::ticketNumber).toList();
+    }
+
+    private static List<String> lineTickets(List<Views.WaitingPatient> line) {
+        return line.stream().map(Views.WaitingPatient::ticketNumber).toList();
     }
 
     private static List<String> lineIds(List<Views.WaitingPatient> line) {
@@ -137,10 +151,11 @@ record Observation(List<String> cashierLine, List<String> consultationLine, List
                 throw new AssertionError("position " + line.get(i).position() + " at place " + (i + 1) + ": " + line);
             }
         }
-        return line.stream().map(Views.WaitingPatient::patientId).toList();
+        return line.stream().map(p -> p.patientId() + "#" + p.ticketNumber()).toList();
     }
 
+    /** The patient id of the first entry ("id#ticket"). */
     private static String first(List<String> line) {
-        return line.isEmpty() ? null : line.get(0);
+        return line.isEmpty() ? null : line.get(0).substring(0, line.get(0).indexOf('#'));
     }
 }

@@ -6,6 +6,7 @@ import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.EventIds;
 import com.waitingroom.projection.store.EventStoreReader;
 import com.waitingroom.projection.store.IncomingEvent;
+import com.waitingroom.projection.store.DisplayQuery;
 import com.waitingroom.projection.store.ReadModelQueries;
 import com.waitingroom.projection.store.ReadModelWriter;
 import com.waitingroom.testsupport.LocalInfra;
@@ -36,6 +37,7 @@ final class ProjectionUnderTest implements AutoCloseable {
     private final Connection connection;
     private final SingleConnectionDataSource dataSource;
     final ReadModelQueries queries;
+    final DisplayQuery display;
 
     ProjectionUnderTest() throws SQLException {
         try (Connection admin = LocalInfra.connect(DATABASE); Statement statement = admin.createStatement()) {
@@ -53,6 +55,7 @@ final class ProjectionUnderTest implements AutoCloseable {
         }
         dataSource = new SingleConnectionDataSource(connection);
         queries = new ReadModelQueries(dataSource);
+        display = new DisplayQuery(dataSource);
     }
 
     /** An event on its way to the projection, with the version the aggregate gave it. */
