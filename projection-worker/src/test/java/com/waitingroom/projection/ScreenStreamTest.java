@@ -86,6 +86,7 @@ class ScreenStreamTest extends PublishingTest {
         try (SseClient client = stream(q, null)) {
             assertEquals(200, client.status);
             assertTrue(client.contentType.startsWith("text/event-stream"), client.contentType);
+            assertEquals("no", client.header("X-Accel-Buffering"), "proxies pass events on unbuffered");
             SseClient.Event first = client.next(SOON);
             JsonNode snapshot = data(first);
             assertEquals("4", first.id());

@@ -60,6 +60,10 @@ final class SseClient implements AutoCloseable {
         return comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    String header(String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
     String body() throws Exception {
         return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
     }

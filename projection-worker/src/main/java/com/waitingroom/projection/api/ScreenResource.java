@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -69,6 +70,9 @@ public class ScreenResource {
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    // Proxies must pass each event on at once (nginx buffers responses unless told not to).
+    @ResponseHeader(name = "X-Accel-Buffering", value = "no")
+    @ResponseHeader(name = HttpHeaders.CACHE_CONTROL, value = "no-cache")
     @Blocking
     @Operation(summary = "Server-sent events: the public view now, then after every committed change of the queue",
             description = "Each `snapshot` event carries the whole public view (the schema of GET .../display) and"
