@@ -173,6 +173,49 @@ class ScreenStreamTest extends PublishingTest {
         }
     }
 
+    /**
+     * A real HTTP client that stops reading (a hung screen): once the socket buffers are full, its
+     * writes stop completing, its stream buffer fills and the server drops it, while a reading client
+     * of the same queue keeps getting every change.
+     */
+    @Test
+    void aRealClientThatStopsReadingIsDisconnected() throws Exception {
+        TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("hung")).created();
+        for (int i = 0; i < 300; i++) {
+            stream.checkIn("P-" + i, "Patient " + i, Priority.MEDIUM); // ~10 KB per snapshot
+        }
+        events.publishAll(stream.events);
+        awaitVersion(stream.queueId, stream.events.size());
+        String q = stream.queueId;
+        int before = fanOut.subscriberCount();
+        try (java.net.Socket hung = new java.net.Socket()) {
+            hung.setReceiveBufferSize(4096);
+            hung.connect(new java.net.InetSocketAddress("127.0.0.1", base.getPort()));
+            hung.getOutputStream().write(("GET /api/waiting-rooms/" + q + "/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Accept: text/event-stream\r\nAuthorization: " + bearer(Roles.VIEWER) + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            await().atMost(SOON).until(() -> fanOut.subscriberCount() == before + 1);
+            try (SseClient reader = stream(q, null)) {
+                assertNotNull(reader.next(SOON));
+                long dropped = -1;
+                for (int i = 0; i < 400 && dropped < 0; i++) {
+                    events.publish(stream.add(new ConsultingRoomActivated(q, "R-" + i)).version(stream.events.size()));
+                    String version = String.valueOf(stream.events.size());
+                    await().atMost(SOON).until(() -> {
+                        SseClient.Event e = reader.next(Duration.ofMillis(200));
+                        return e != null && e.id().equals(version);
+                    });
+                    if (fanOut.subscriberCount() == before + 1) {
+                        dropped = i + 1;
+                    }
+                }
+                assertTrue(dropped > 0, "the hung client was dropped while the reader kept receiving");
+                System.out.printf("hung client dropped after %d changes of ~%d KB%n", dropped,
+                        reader.lastData().length() / 1024);
+            }
+        }
+    }
+
     /** The page holds no data: it is served without a token, to any queue id. */
     @Test
     void thePageIsServedWithoutATokenAndHoldsNoData() {

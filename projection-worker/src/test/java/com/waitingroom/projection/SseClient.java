@@ -28,6 +28,7 @@ final class SseClient implements AutoCloseable {
     final String contentType;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+    private volatile String lastData = "";
     private final HttpResponse<java.io.InputStream> response;
     private final Thread reader;
 
@@ -60,6 +61,10 @@ final class SseClient implements AutoCloseable {
         return comments.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    String lastData() {
+        return lastData;
+    }
+
     String header(String name) {
         return response.headers().firstValue(name).orElse(null);
     }
@@ -77,7 +82,8 @@ final class SseClient implements AutoCloseable {
             while ((line = lines.readLine()) != null) {
                 if (line.isEmpty()) {
                     if (data != null) {
-                        events.add(new Event(id, name, data.toString()));
+                        lastData = data.toString();
+                        events.add(new Event(id, name, lastData));
                     }
                     id = null;
                     name = null;
