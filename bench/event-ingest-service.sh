@@ -11,7 +11,7 @@
 # Target (issue 20): ingest >= 0.85 of pgbench in at least 2 of 3 rounds; 0 acknowledged events missing.
 # Usage: bench/event-ingest-service.sh [seconds per phase, default 10]
 # Env: PG_HOST PG_PORT PG_USER PG_PASSWORD, PG_ADMIN_USER (postgres), PG_DB (eventingest_bench, dropped and
-#      created again at every run), ROUNDS (3), PGBENCH_CLIENTS (8), WARMUP_SECONDS (20, of batches), SERVICE_JAR (to compare builds),
+#      created again at every run), ROUNDS (3), PGBENCH_CLIENTS (8), WARMUP_SECONDS (40, of batches: with 20 the JVM still cost 2-3x its steady CPU per row in round 1), SERVICE_JAR (to compare builds),
 #      SERVICE_JAVA_OPTS (e.g. a JFR recording), BENCH_PORT (18083), BENCH_MANAGEMENT_PORT (19083; health and
 #      metrics), SINGLE_CONNECTIONS (512), BATCH_CONNECTIONS (32), WRK_THREADS (2), SERVICE_HEAP (maximum heap,
 #      1g), BENCH_NATIVE=1 (the native executable instead of the jar: mvn -Pnative verify -f event-ingest-service/pom.xml),
@@ -25,7 +25,7 @@ ulimit -n 65536 2>/dev/null || true
 
 DURATION="${1:-10}"
 ROUNDS="${ROUNDS:-3}"
-WARMUP_SECONDS="${WARMUP_SECONDS:-20}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-40}"
 PGBENCH_CLIENTS="${PGBENCH_CLIENTS:-8}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODULE="$ROOT/event-ingest-service"
