@@ -39,10 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-issuer_env=$(WAITING_ROOM_STATE="$WORK/issuer" bash "$ROOT/deploy/local/local-issuer.sh" 2>/dev/null) \
-  || { echo "could not create the bench's issuer key pair (deploy/local/local-issuer.sh, needs openssl)" >&2; exit 1; }
-eval "$issuer_env"
-TOKEN=$(WAITING_ROOM_STATE="$WORK/issuer" bash "$ROOT/deploy/local/token.sh" log-reader bench-reader 7200)
+cd "$ROOT"   # bench_issuer runs deploy/local/*.sh relative to the repository root
+bench_issuer "$WORK/issuer" log-reader bench-reader
+TOKEN=$BENCH_TOKEN
 
 psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ADMIN_USER" -d postgres "$@"; }
 psql_db() { PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -v ON_ERROR_STOP=1 "$@"; }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.waitingroom.ingest.config.IngestConfig;
 import com.waitingroom.ingest.domain.IngestEvent;
 import com.waitingroom.ingest.store.EventWriter;
+import com.waitingroom.ingest.store.PendingWrite;
 import com.waitingroom.ingest.store.IngestRejectedException;
 import com.waitingroom.ingest.store.StoreRejectedEventException;
 
@@ -49,7 +50,7 @@ public class CommittedIngest {
             Problems.rateLimited(ctx, refused);
             return;
         }
-        EventWriter.PendingWrite write;
+        PendingWrite write;
         // counted before the writer can take it, so a shutdown that starts meanwhile waits for its answer
         shutdown.accepted();
         try {
