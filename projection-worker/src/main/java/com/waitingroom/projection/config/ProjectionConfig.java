@@ -75,6 +75,10 @@ public interface ProjectionConfig {
         @WithName("desk-idle-closed")
         Duration deskIdleClosed();
 
+        /** The rate of higher-priority patients entering a line (who will go ahead) is measured over this window. */
+        @WithName("arrival-window")
+        Duration arrivalWindow();
+
         @WithName("cashier-prior")
         Duration cashierPrior();
 
@@ -83,7 +87,7 @@ public interface ProjectionConfig {
 
         default WaitSettings settings() {
             return new WaitSettings(samples(), minSamples(), lookback(), stepsScanned(), remainingFloor(),
-                    deskIdleClosed(), cashierPrior(), consultationPrior());
+                    deskIdleClosed(), arrivalWindow(), cashierPrior(), consultationPrior());
         }
     }
 

@@ -21,7 +21,11 @@ public final class StageOccupancies {
 
     /** One patient step, as patient_steps stores it (oldest first), with the patient's consultation type. */
     public record Step(String patientId, int visit, String eventType, Instant occurredAt, String deskId,
-                       String consultationType) {
+                       String consultationType, int priorityLevel) {
+    }
+
+    /** A patient entering a line (check-in or requeue: cashier; payment validated or requeue: consultation). */
+    public record LineEntry(Stage line, int priorityLevel, Instant at) {
     }
 
     /** A finished occupancy of a desk or a room. */
@@ -40,10 +44,15 @@ public final class StageOccupancies {
     private final Map<String, Instant> openDeskSince;
     private final Map<String, Instant> openRoomSince;
     private final Map<String, Instant> lastDeskCall;
+    private final List<LineEntry> entries;
+    private final Instant observedSince;
 
     private StageOccupancies(List<Occupancy> finished, Map<String, Instant> openDeskSince,
-                             Map<String, Instant> openRoomSince, Map<String, Instant> lastDeskCall) {
+                             Map<String, Instant> openRoomSince, Map<String, Instant> lastDeskCall,
+                             List<LineEntry> entries, Instant observedSince) {
         this.finished = finished;
+        this.entries = entries;
+        this.observedSince = observedSince;
         this.openDeskSince = openDeskSince;
         this.openRoomSince = openRoomSince;
         this.lastDeskCall = lastDeskCall;
@@ -54,8 +63,18 @@ public final class StageOccupancies {
         Map<String, Instant> desk = new HashMap<>();
         Map<String, Instant> room = new HashMap<>();
         Map<String, Instant> deskCalls = new HashMap<>();
+        List<LineEntry> entries = new ArrayList<>();
         for (Step step : steps) {
             String key = step.patientId();
+            switch (step.eventType()) {
+                case "PatientCheckedIn", "PatientAbsentAtCashier" ->
+                        entries.add(new LineEntry(Stage.CASHIER, step.priorityLevel(), step.occurredAt()));
+                case "PatientPaymentValidated", "PatientAbsentAtConsultation" ->
+                        entries.add(new LineEntry(Stage.ROOM, step.priorityLevel(), step.occurredAt()));
+                default -> {
+                    // enters no line
+                }
+            }
             switch (step.eventType()) {
                 case "PatientCheckedIn" -> {
                     desk.remove(key);
@@ -80,7 +99,8 @@ public final class StageOccupancies {
                 finished.add(new Occupancy(Stage.ROOM, step.consultationType(), room.remove(key), step.occurredAt()));
             }
         }
-        return new StageOccupancies(finished, desk, room, deskCalls);
+        return new StageOccupancies(finished, desk, room, deskCalls, entries,
+                steps.isEmpty() ? null : steps.get(0).occurredAt());
     }
 
     /** Finished occupancies, in the order they ended. */
@@ -91,6 +111,16 @@ public final class StageOccupancies {
     /** When the patient's open desk occupancy started, or null (not at a desk, or started before the tail). */
     public Instant deskSince(String patientId) {
         return openDeskSince.get(patientId);
+    }
+
+    /** Patients entering either line, oldest first. */
+    public List<LineEntry> entries() {
+        return entries;
+    }
+
+    /** The time of the oldest step read (the steps cover [observedSince, now]), or null without steps. */
+    public Instant observedSince() {
+        return observedSince;
     }
 
     /** The desk's latest call among the steps read, or null. */

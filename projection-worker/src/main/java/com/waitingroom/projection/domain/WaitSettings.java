@@ -12,13 +12,16 @@ import java.time.Duration;
  * @param remainingFloor   a busy station is free no sooner than this (its occupant already ran over the mean)
  * @param deskIdleClosed   a desk without a patient whose last call is older than this counts as closed
  *                         (desks have no open/close events); if that closes every desk, all count
+ * @param arrivalWindow    the rate of higher-priority patients entering a line is measured over this last window
  * @param cashierPrior     a desk occupancy before anything was measured
  * @param consultationPrior a room occupancy before anything was measured
  */
 public record WaitSettings(int samples, int minSamples, Duration lookback, int stepsScanned, Duration remainingFloor,
-                           Duration deskIdleClosed, Duration cashierPrior, Duration consultationPrior) {
+                           Duration deskIdleClosed, Duration arrivalWindow, Duration cashierPrior,
+                           Duration consultationPrior) {
 
     /** The defaults of application.properties, for callers outside CDI (e.g. the fidelity test). */
     public static final WaitSettings DEFAULTS = new WaitSettings(30, 3, Duration.ofHours(4), 3000,
-            Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMinutes(3), Duration.ofMinutes(12));
+            Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofMinutes(3),
+            Duration.ofMinutes(12));
 }

@@ -41,27 +41,29 @@ public final class WaitEstimateQuery {
         stations(c, queueId, now, occupancies, desks, rooms);
         List<WaitModel.Waiting> cashierLine = new ArrayList<>();
         List<WaitModel.Waiting> consultationLine = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT patient_id, state, consultation_type FROM " + LIVE_SCHEMA
+        try (PreparedStatement s = c.prepareStatement("SELECT patient_id, state, consultation_type, priority_level FROM "
+                + LIVE_SCHEMA
                 + ".patients WHERE queue_id = ? AND state IN (?, ?)" + ReadModelQueries.LINE_ORDER)) {
             s.setString(1, queueId);
             s.setString(2, PatientState.WaitingForCashier.name());
             s.setString(3, PatientState.WaitingForConsultation.name());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    WaitModel.Waiting waiting = new WaitModel.Waiting(rs.getString(1), rs.getString(3));
+                    WaitModel.Waiting waiting = new WaitModel.Waiting(rs.getString(1), rs.getString(3), rs.getInt(4));
                     (PatientState.WaitingForCashier.name().equals(rs.getString(2)) ? cashierLine : consultationLine)
                             .add(waiting);
                 }
             }
         }
-        return model.estimate(new WaitModel.Input(occupancies.finished(), desks, rooms, cashierLine, consultationLine),
+        return model.estimate(new WaitModel.Input(occupancies.finished(), occupancies.entries(),
+                occupancies.observedSince(), desks, rooms, cashierLine, consultationLine),
                 now);
     }
 
     /** The queue's latest steps within the lookback, oldest first, each with its patient's consultation type. */
     private List<StageOccupancies.Step> recentSteps(Connection c, String queueId, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT st.patient_id, st.visit, st.event_type, st.occurred_at,"
-                + " st.desk_id, p.consultation_type FROM (SELECT patient_id, visit, event_type, occurred_at, desk_id, version FROM "
+                + " st.desk_id, p.consultation_type, p.priority_level FROM (SELECT patient_id, visit, event_type, occurred_at, desk_id, version FROM "
                 + LIVE_SCHEMA + ".patient_steps WHERE queue_id = ? ORDER BY version DESC LIMIT ?) st"
                 + " LEFT JOIN " + LIVE_SCHEMA + ".patients p ON p.queue_id = ? AND p.patient_id = st.patient_id"
                 + " WHERE st.occurred_at >= ? ORDER BY st.version")) {
@@ -73,7 +75,7 @@ public final class WaitEstimateQuery {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     steps.add(new StageOccupancies.Step(rs.getString(1), rs.getInt(2), rs.getString(3), instant(rs, 4),
-                            rs.getString(5), rs.getString(6)));
+                            rs.getString(5), rs.getString(6), rs.getInt(7)));
                 }
             }
             return steps;

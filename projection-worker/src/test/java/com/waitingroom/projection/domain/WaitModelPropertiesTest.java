@@ -53,10 +53,12 @@ class WaitModelPropertiesTest {
     void anExtraOpenStationNeverIncreasesAnEstimate(@ForAll("queues") WaitModel.Input input,
                                                     @ForAll("stations") WaitModel.Station extra) {
         WaitEstimates before = MODEL.estimate(input, NOW);
-        WaitEstimates withDesk = MODEL.estimate(new WaitModel.Input(input.finished(), plus(input.openDesks(), extra),
-                input.openRooms(), input.cashierLine(), input.consultationLine()), NOW);
-        WaitEstimates withRoom = MODEL.estimate(new WaitModel.Input(input.finished(), input.openDesks(),
-                plus(input.openRooms(), extra), input.cashierLine(), input.consultationLine()), NOW);
+        WaitEstimates withDesk = MODEL.estimate(new WaitModel.Input(input.finished(), input.entries(),
+                input.observedSince(), plus(input.openDesks(), extra), input.openRooms(), input.cashierLine(),
+                input.consultationLine()), NOW);
+        WaitEstimates withRoom = MODEL.estimate(new WaitModel.Input(input.finished(), input.entries(),
+                input.observedSince(), input.openDesks(), plus(input.openRooms(), extra), input.cashierLine(),
+                input.consultationLine()), NOW);
 
         assertNotLater(before.cashierLine(), withDesk.cashierLine());
         assertEquals(before.consultationLine(), withDesk.consultationLine());
@@ -66,8 +68,8 @@ class WaitModelPropertiesTest {
 
     @Property
     void aLineWithoutAnOpenStationHasNoEstimates(@ForAll("queues") WaitModel.Input input) {
-        WaitEstimates estimates = MODEL.estimate(new WaitModel.Input(input.finished(), List.of(), List.of(),
-                input.cashierLine(), input.consultationLine()), NOW);
+        WaitEstimates estimates = MODEL.estimate(new WaitModel.Input(input.finished(), input.entries(),
+                input.observedSince(), List.of(), List.of(), input.cashierLine(), input.consultationLine()), NOW);
 
         input.cashierLine().forEach(w -> assertEquals(null, estimates.secondsFor(w.patientId())));
         input.consultationLine().forEach(w -> assertEquals(null, estimates.secondsFor(w.patientId())));
@@ -90,17 +92,22 @@ class WaitModelPropertiesTest {
         Arbitrary<List<Occupancy>> finished = occupancy().list().ofMaxSize(60);
         Arbitrary<List<WaitModel.Station>> desks = stations().list().ofMaxSize(4);
         Arbitrary<List<WaitModel.Station>> rooms = stations().list().ofMaxSize(5);
-        Arbitrary<Integer> cashier = Arbitraries.integers().between(0, 25);
+        Arbitrary<List<Integer>> cashier = Arbitraries.integers().between(0, 3).list().ofMaxSize(25);
         Arbitrary<List<String>> consultationTypes = Arbitraries.of(TYPES).list().ofMaxSize(25);
-        return Combinators.combine(finished, desks, rooms, cashier, consultationTypes).as((f, d, r, c, types) -> {
-            List<WaitModel.Waiting> cashierLine = IntStream.range(0, c)
-                    .mapToObj(i -> new WaitModel.Waiting("C-" + i, TYPES.get(i % TYPES.size()))).toList();
-            List<WaitModel.Waiting> consultationLine = new ArrayList<>();
-            for (int i = 0; i < types.size(); i++) {
-                consultationLine.add(new WaitModel.Waiting("R-" + i, types.get(i)));
-            }
-            return new WaitModel.Input(f, d, r, cashierLine, consultationLine);
-        });
+        Arbitrary<List<StageOccupancies.LineEntry>> entries = lineEntry().list().ofMaxSize(40);
+        Arbitrary<Integer> observedFor = Arbitraries.integers().between(0, 7200);
+        return Combinators.combine(finished, entries, observedFor, desks, rooms, cashier, consultationTypes)
+                .as((f, e, observed, d, r, levels, types) -> {
+                    // a line is in line order: priority levels never increase along it
+                    List<Integer> descending = levels.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+                    List<WaitModel.Waiting> cashierLine = IntStream.range(0, descending.size()).mapToObj(i ->
+                            new WaitModel.Waiting("C-" + i, TYPES.get(i % TYPES.size()), descending.get(i))).toList();
+                    List<WaitModel.Waiting> consultationLine = new ArrayList<>();
+                    for (int i = 0; i < types.size(); i++) {
+                        consultationLine.add(new WaitModel.Waiting("R-" + i, types.get(i), 3 - Math.min(3, i / 5)));
+                    }
+                    return new WaitModel.Input(f, e, NOW.minusSeconds(observed), d, r, cashierLine, consultationLine);
+                });
     }
 
     @Provide
@@ -109,6 +116,12 @@ class WaitModelPropertiesTest {
         Arbitrary<Integer> elapsedSeconds = Arbitraries.integers().between(0, 3600);
         return Combinators.combine(busy, elapsedSeconds, Arbitraries.of(TYPES)).as((b, elapsed, type) ->
                 new WaitModel.Station("S", b, b ? NOW.minusSeconds(elapsed) : null, b ? type : null));
+    }
+
+    private static Arbitrary<StageOccupancies.LineEntry> lineEntry() {
+        return Combinators.combine(Arbitraries.of(Stage.values()), Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 7200)).as((line, level, ago) ->
+                new StageOccupancies.LineEntry(line, level, NOW.minusSeconds(ago)));
     }
 
     private static Arbitrary<Occupancy> occupancy() {
