@@ -82,14 +82,11 @@ class PredictedWaitTest extends PublishingTest {
         awaitVersion(q, s.events.size());
 
         // Cashier line C-1 (High), C-2 (Medium), C-3 (Low): desks free at 0 (D-2) and 120 (D-1), each
-        // patient holds one 180 s: 0, 120, 180 s; stretched by the higher-priority check-ins of the last
-        // hour (C-2: 1 High -> load 1 x 180 / 3600 / 2 desks = 0.025, 120 / 0.975 = 123; C-3: 9 Medium or
-        // High (H-2 and the 8 of 1300 s ago) -> load 0.225, 180 / 0.775 = 232).
-        // Consultation line W-1..3: rooms free at 0 and 600, each patient holds one 900 s;
-        // nobody above Medium entered it: 0, 600, 900.
+        // patient holds one 180 s: 0, 120, 180 s (the higher-priority stretch is off by default).
+        // Consultation line W-1..3: rooms free at 0 and 600, each patient holds one 900 s.
         viewer().get("/api/waiting-rooms/{q}/queue", q).then().statusCode(200)
                 .body("cashierLine.patientId", contains("C-1", "C-2", "C-3"))
-                .body("cashierLine.estimatedWaitSeconds", contains(0, 123, 232))
+                .body("cashierLine.estimatedWaitSeconds", contains(0, 120, 180))
                 .body("consultationLine.patientId", contains("W-1", "W-2", "W-3"))
                 .body("consultationLine.estimatedWaitSeconds", contains(0, 600, 900))
                 .body("paymentPending.patientId", contains("P"))
@@ -102,7 +99,7 @@ class PredictedWaitTest extends PublishingTest {
         // The API the display and the stream call: one call per view, on the view's connection.
         try (Connection c = dataSource.getConnection()) {
             WaitEstimates estimates = queries.estimates(c, q, NOW);
-            assertEquals(Map.of("C-1", 0L, "C-2", 123L, "C-3", 232L), estimates.cashierLine());
+            assertEquals(Map.of("C-1", 0L, "C-2", 120L, "C-3", 180L), estimates.cashierLine());
             assertEquals(Map.of("W-1", 0L, "W-2", 600L, "W-3", 900L), estimates.consultationLine());
         }
     }

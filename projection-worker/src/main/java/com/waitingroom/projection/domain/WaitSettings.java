@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param deskIdleClosed   a desk without a patient whose last call is older than this counts as closed
  *                         (desks have no open/close events); if that closes every desk, all count
  * @param arrivalWindow    the rate of higher-priority patients entering a line is measured over this last window
+ *                         and stretches the waits; 0 (the default) = off: measured, it made the error worse
  * @param cashierPrior     a desk occupancy before anything was measured
  * @param consultationPrior a room occupancy before anything was measured
  */
@@ -22,6 +23,6 @@ public record WaitSettings(int samples, int minSamples, Duration lookback, int s
 
     /** The defaults of application.properties, for callers outside CDI (e.g. the fidelity test). */
     public static final WaitSettings DEFAULTS = new WaitSettings(30, 3, Duration.ofHours(4), 3000,
-            Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofMinutes(3),
+            Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ZERO, Duration.ofMinutes(3),
             Duration.ofMinutes(12));
 }

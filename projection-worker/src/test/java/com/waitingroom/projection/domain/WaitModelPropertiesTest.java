@@ -25,7 +25,10 @@ class WaitModelPropertiesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
     private static final List<String> TYPES = List.of("General", "Cardiology", "Pediatrics");
-    private static final WaitModel MODEL = new WaitModel(WaitSettings.DEFAULTS);
+    // the higher-priority stretch on (it is off by default), so the properties cover it too
+    private static final WaitModel MODEL = new WaitModel(new WaitSettings(30, 3, java.time.Duration.ofHours(4), 3000,
+            java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(1),
+            java.time.Duration.ofMinutes(3), java.time.Duration.ofMinutes(12)));
 
     @Property
     void withKIdleStationsOfEqualDurationThePatientAtPWaitsFloorOfPMinusOneOverKTimesD(
