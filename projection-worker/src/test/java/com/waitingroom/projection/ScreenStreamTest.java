@@ -107,9 +107,15 @@ class ScreenStreamTest extends PublishingTest {
             JsonNode left = data(client.next(SOON));
             assertEquals(List.of("001"), tickets(left.get("cashierLine")));
         }
-        // the same document, polled
+        // the same document, polled; its predicted waits are the queue view's (same clock, same snapshot)
         viewer().get("/api/waiting-rooms/{q}/display", q).then().statusCode(200)
                 .body("version", equalTo(6)).body("cashierLine.ticketNumber", contains("001"));
+        List<Object> queueWaits = viewer().get("/api/waiting-rooms/{q}/queue", q).then().extract()
+                .jsonPath().getList("cashierLine.estimatedWaitSeconds");
+        List<Object> screenWaits = viewer().get("/api/waiting-rooms/{q}/display", q).then().extract()
+                .jsonPath().getList("cashierLine.estimatedWaitSeconds");
+        assertEquals(queueWaits, screenWaits);
+        assertTrue(queueWaits.size() == 1 && queueWaits.get(0) != null, "desk D-1 is open: " + queueWaits);
     }
 
     @Test

@@ -99,6 +99,12 @@ public final class TestEvents implements AutoCloseable {
             return add(new PatientAbsentAtConsultation(queueId, patientId, roomId, retry, nextLineSequence++));
         }
 
+        /** The next event occurs at {@code at} (then 1 ms apart again). */
+        public Stream at(Instant at) {
+            clock = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusMillis(1);
+            return this;
+        }
+
         /** The events added from now on are caused by {@code actor} under {@code role} (null: none recorded). */
         public Stream by(String actor, String role) {
             this.actor = actor;

@@ -1,6 +1,7 @@
 package com.waitingroom.projection.api;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +18,20 @@ public final class Views {
 
     /**
      * A patient in a line; {@code position} is 1-based within that line; {@code ticketNumber} is what
-     * public screens show (null for check-ins recorded before ticket numbers).
+     * public screens show (null for check-ins recorded before ticket numbers). {@code estimatedWaitSeconds}:
+     * predicted seconds from the response until the next station of the patient's line calls them (a desk
+     * for the cashier line, a room's claim for the consultation line); null when no estimate applies (a
+     * pending payment is in no line; a line without an open desk or active room).
      */
     @RegisterForReflection
     public record WaitingPatient(int position, String patientId, String ticketNumber, String patientName,
-                                 String priority, String state,
-                                 String consultationType, Instant checkedInAt, long waitSeconds) {
+                                 String priority, String state, String consultationType, Instant checkedInAt,
+                                 long waitSeconds,
+                                 @Schema(description = "Predicted seconds from now until the next desk (cashier line)"
+                                         + " or room (consultation line) calls this patient, from the queue's recently"
+                                         + " measured stage durations and its open stations; null when none applies"
+                                         + " (pending payment, or no open station for the line)")
+                                 Long estimatedWaitSeconds) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.waitingroom.projection.config;
 
+import com.waitingroom.projection.domain.WaitSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 
@@ -46,6 +47,49 @@ public interface ProjectionConfig {
 
     @WithName("history-limit-max")
     int historyLimitMax();
+
+    /** Predicted waits in the line views (README "Predicted waits"). */
+    @WithName("wait-estimate")
+    WaitEstimate waitEstimate();
+
+    interface WaitEstimate {
+        /** Occupancies averaged per stage (the most recent N). */
+        int samples();
+
+        /** Fewer measured occupancies of a consultation type: all types' mean, then the prior. */
+        @WithName("min-samples")
+        int minSamples();
+
+        /** Only occupancies that ended within this much before now count. */
+        Duration lookback();
+
+        /** At most this many of the queue's latest steps are read per view. */
+        @WithName("steps-scanned")
+        int stepsScanned();
+
+        /** A busy station is free no sooner than this. */
+        @WithName("remaining-floor")
+        Duration remainingFloor();
+
+        /** An idle desk whose last call is older than this counts as closed. */
+        @WithName("desk-idle-closed")
+        Duration deskIdleClosed();
+
+        /** The rate of higher-priority patients entering a line (who will go ahead) is measured over this window. */
+        @WithName("arrival-window")
+        Duration arrivalWindow();
+
+        @WithName("cashier-prior")
+        Duration cashierPrior();
+
+        @WithName("consultation-prior")
+        Duration consultationPrior();
+
+        default WaitSettings settings() {
+            return new WaitSettings(samples(), minSamples(), lookback(), stepsScanned(), remainingFloor(),
+                    deskIdleClosed(), arrivalWindow(), cashierPrior(), consultationPrior());
+        }
+    }
 
     /** The background checks that health endpoints read (they never wait on a dependency themselves). */
     Health health();

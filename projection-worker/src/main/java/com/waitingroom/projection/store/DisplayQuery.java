@@ -3,6 +3,7 @@ package com.waitingroom.projection.store;
 import com.waitingroom.projection.api.Views;
 import com.waitingroom.projection.domain.PatientState;
 import com.waitingroom.projection.domain.StationRecord;
+import com.waitingroom.projection.domain.WaitEstimates;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -22,16 +23,23 @@ import static com.waitingroom.projection.store.ReadModelWriter.instant;
 
 /**
  * The public view of a queue for waiting-room screens (and their stream), read from one snapshot.
- * Selects ticket numbers only: names and patient ids never leave the database for this view.
+ * Shows ticket numbers only: names are never read and patient ids never leave this class.
  */
 @Singleton
 public class DisplayQuery {
 
     private final DataSource dataSource;
+    private final ReadModelQueries queries;
 
     @Inject
-    public DisplayQuery(DataSource dataSource) {
+    public DisplayQuery(DataSource dataSource, ReadModelQueries queries) {
         this.dataSource = dataSource;
+        this.queries = queries;
+    }
+
+    /** Outside CDI (e.g. the fidelity test): predicted waits with the default settings. */
+    public DisplayQuery(DataSource dataSource) {
+        this(dataSource, new ReadModelQueries(dataSource));
     }
 
     public Optional<Views.Display> read(String queueId, Instant now) throws SQLException {
@@ -49,23 +57,26 @@ public class DisplayQuery {
                     version = rs.getLong(2);
                 }
             }
-            List<Views.DisplayTicket> paymentPending = line(c, queueId, PatientState.PaymentPending);
+            WaitEstimates waits = queries.estimates(c, queueId, now);
             return Optional.of(new Views.Display(queueId, name, version, now, calls(c, queueId),
-                    line(c, queueId, PatientState.WaitingForCashier),
-                    line(c, queueId, PatientState.WaitingForConsultation), paymentPending.size()));
+                    line(c, queueId, PatientState.WaitingForCashier, waits),
+                    line(c, queueId, PatientState.WaitingForConsultation, waits),
+                    line(c, queueId, PatientState.PaymentPending, WaitEstimates.NONE).size()));
         });
     }
 
-    private static List<Views.DisplayTicket> line(Connection c, String queueId, PatientState state)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT ticket_number FROM " + LIVE_SCHEMA
+    /** The tickets of one line in serving order; patient ids are read only to look up their estimates. */
+    private static List<Views.DisplayTicket> line(Connection c, String queueId, PatientState state,
+                                                  WaitEstimates waits) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT ticket_number, patient_id FROM " + LIVE_SCHEMA
                 + ".patients WHERE queue_id = ? AND state = ?" + LINE_ORDER)) {
             s.setString(1, queueId);
             s.setString(2, state.name());
             List<Views.DisplayTicket> result = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    result.add(new Views.DisplayTicket(result.size() + 1, rs.getString(1), null));
+                    result.add(new Views.DisplayTicket(result.size() + 1, rs.getString(1),
+                            waits.secondsFor(rs.getString(2))));
                 }
             }
             return result;

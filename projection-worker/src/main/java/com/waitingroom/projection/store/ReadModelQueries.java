@@ -1,7 +1,10 @@
 package com.waitingroom.projection.store;
 
 import com.waitingroom.projection.api.Views;
+import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.domain.PatientState;
+import com.waitingroom.projection.domain.WaitEstimates;
+import com.waitingroom.projection.domain.WaitSettings;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -41,10 +44,29 @@ public class ReadModelQueries {
             "patient_id, ticket_number, patient_name, priority, state, consultation_type, checked_in_at";
 
     private final DataSource dataSource;
+    private final WaitEstimateQuery waitEstimates;
+
+    /** Outside CDI (e.g. the fidelity test): predicted waits with the default settings. */
+    public ReadModelQueries(DataSource dataSource) {
+        this(dataSource, WaitSettings.DEFAULTS);
+    }
 
     @Inject
-    public ReadModelQueries(DataSource dataSource) {
+    public ReadModelQueries(DataSource dataSource, ProjectionConfig config) {
+        this(dataSource, config.waitEstimate().settings());
+    }
+
+    public ReadModelQueries(DataSource dataSource, WaitSettings waitSettings) {
         this.dataSource = dataSource;
+        this.waitEstimates = new WaitEstimateQuery(waitSettings);
+    }
+
+    /**
+     * Predicted waits of both lines of the queue, on a connection the caller holds (inside its view's
+     * snapshot, so they match the lines it reads there). One call per view, not per patient.
+     */
+    public WaitEstimates estimates(Connection c, String queueId, Instant now) throws SQLException {
+        return waitEstimates.estimates(c, queueId, now);
     }
 
     /** The queue's applied version (the ETag source), empty for an unknown queue. */
@@ -61,18 +83,19 @@ public class ReadModelQueries {
             if (version.isEmpty()) {
                 return Optional.empty();
             }
+            WaitEstimates waits = estimates(c, queueId, now);
             return Optional.of(new Views.QueueState(queueId, version.get(),
-                    line(c, queueId, PatientState.WaitingForCashier, now, false),
-                    line(c, queueId, PatientState.WaitingForConsultation, now, false),
-                    line(c, queueId, PatientState.PaymentPending, now, false)));
+                    line(c, queueId, PatientState.WaitingForCashier, now, false, waits),
+                    line(c, queueId, PatientState.WaitingForConsultation, now, false, waits),
+                    line(c, queueId, PatientState.PaymentPending, now, false, WaitEstimates.NONE)));
         });
     }
 
     /** Counts per state and priority, waits, utilization and who each line serves next. */
     public Optional<Views.QueueMonitor> monitor(String queueId, Instant now) throws SQLException {
         return Snapshot.read(dataSource, c -> QueueMonitorQuery.read(c, queueId, now,
-                first(c, queueId, PatientState.WaitingForCashier, now),
-                first(c, queueId, PatientState.WaitingForConsultation, now)));
+                first(c, queueId, PatientState.WaitingForCashier, now, WaitEstimates.NONE),
+                first(c, queueId, PatientState.WaitingForConsultation, now, WaitEstimates.NONE)));
     }
 
     /**
@@ -85,10 +108,11 @@ public class ReadModelQueries {
             if (version.isEmpty()) {
                 return Optional.empty();
             }
+            WaitEstimates waits = estimates(c, queueId, now);
             return Optional.of(new Views.NextTurn(queueId, version.get(),
                     stations(c, "rooms", "room_id", queueId), stations(c, "cashier_desks", "desk_id", queueId),
-                    first(c, queueId, PatientState.WaitingForCashier, now),
-                    first(c, queueId, PatientState.WaitingForConsultation, now)));
+                    first(c, queueId, PatientState.WaitingForCashier, now, waits),
+                    first(c, queueId, PatientState.WaitingForConsultation, now, waits)));
         });
     }
 
@@ -175,15 +199,15 @@ public class ReadModelQueries {
         }
     }
 
-    private static Views.WaitingPatient first(Connection c, String queueId, PatientState state, Instant now)
-            throws SQLException {
-        List<Views.WaitingPatient> found = line(c, queueId, state, now, true);
+    private static Views.WaitingPatient first(Connection c, String queueId, PatientState state, Instant now,
+                                              WaitEstimates waits) throws SQLException {
+        List<Views.WaitingPatient> found = line(c, queueId, state, now, true, waits);
         return found.isEmpty() ? null : found.get(0);
     }
 
     /** The patients of one state in line order, numbered from 1 (only the first when {@code firstOnly}). */
     private static List<Views.WaitingPatient> line(Connection c, String queueId, PatientState state, Instant now,
-                                                   boolean firstOnly) throws SQLException {
+                                                   boolean firstOnly, WaitEstimates waits) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + LINE_COLUMNS + " FROM " + LIVE_SCHEMA
                 + ".patients WHERE queue_id = ? AND state = ?" + LINE_ORDER + (firstOnly ? " LIMIT 1" : ""))) {
             s.setString(1, queueId);
@@ -194,7 +218,8 @@ public class ReadModelQueries {
                     Instant checkedIn = instant(rs, 7);
                     result.add(new Views.WaitingPatient(result.size() + 1, rs.getString(1), rs.getString(2),
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), checkedIn,
-                            Math.max(0, Duration.between(checkedIn, now).getSeconds())));
+                            Math.max(0, Duration.between(checkedIn, now).getSeconds()),
+                            waits.secondsFor(rs.getString(1))));
                 }
             }
             return result;
