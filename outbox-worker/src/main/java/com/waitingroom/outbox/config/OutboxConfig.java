@@ -20,7 +20,14 @@ public interface OutboxConfig {
     @WithDefault("500")
     int batchSize();
 
-    /** Relay worker threads per process (each with its own channel and DB transaction). */
+    /**
+     * A worker claims and sends its next batch while a full one awaits its confirms (two
+     * transactions in flight per worker); off: one batch at a time.
+     */
+    @WithDefault("true")
+    boolean pipelined();
+
+    /** Relay worker threads per process (each with its own channel and DB transactions). */
     @WithDefault("2")
     int workers();
 
