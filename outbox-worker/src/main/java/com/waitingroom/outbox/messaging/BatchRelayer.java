@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * transaction and sends the publishable ones (without waiting), {@link #finish} waits for their
  * confirms, books every outcome and commits. While batch N awaits its confirms, batch N+1 can be
  * claimed and sent on the same channel; N+1 then skips the aggregates N halted, and holds back the
- * rows of the aggregates N failed to publish.
+ * rows of the aggregates N failed to publish (the same for every batch still in flight before it).
  */
 final class BatchRelayer {
 
@@ -46,26 +48,41 @@ final class BatchRelayer {
     record Outcome(int confirmed, boolean brokerLost, boolean brokerReached, Set<String> failedAggregates) {
     }
 
+    /** {@link #start(Collection, ConfirmingPublisher)} with at most one batch in flight (or none: null). */
+    RelayBatch start(RelayBatch previous, ConfirmingPublisher publisher) throws SQLException, BrokerUnavailableException {
+        return start(previous == null ? List.of() : List.of(previous), publisher);
+    }
+
     /**
-     * Claims a batch in a new transaction and sends its publishable rows; {@code previous} is this
-     * worker's batch still awaiting its confirms (or null). The caller owns the returned batch.
+     * Claims a batch in a new transaction and sends its publishable rows; {@code inFlight} are this
+     * worker's batches still awaiting their confirms. The caller owns the returned batch.
      */
-    RelayBatch start(RelayBatch previous, ConfirmingPublisher publisher)
+    RelayBatch start(Collection<RelayBatch> inFlight, ConfirmingPublisher publisher)
             throws SQLException, BrokerUnavailableException {
+        Long[] inFlightIds = NONE_IN_FLIGHT;
+        Set<String> haltedBefore = Set.of();
+        if (!inFlight.isEmpty()) {
+            List<Long> ids = new ArrayList<>();
+            haltedBefore = new HashSet<>();
+            for (RelayBatch batch : inFlight) {
+                ids.addAll(List.of(batch.sentIds()));
+                haltedBefore.addAll(batch.halted);
+            }
+            inFlightIds = ids.toArray(NONE_IN_FLIGHT);
+        }
         Connection connection = dataSource.getConnection();
         RelayBatch batch;
         try {
             connection.setAutoCommit(false);
             long claimStarted = System.nanoTime();
-            RelayStore.Claim claim = store.claim(connection, settings.batchSize(),
-                    previous == null ? NONE_IN_FLIGHT : previous.sentIds());
+            RelayStore.Claim claim = store.claim(connection, settings.batchSize(), inFlightIds);
             batch = new RelayBatch(connection, claim, System.nanoTime() - claimStarted);
         } catch (SQLException | RuntimeException e) {
             safeClose(connection);
             throw e;
         }
         try {
-            prepare(batch, previous == null ? Set.of() : previous.halted);
+            prepare(batch, haltedBefore);
             if (!batch.publishable.isEmpty()) {
                 batch.sent = publisher.send(batch.publishable, batch.properties);
                 batch.sentNanos = System.nanoTime();

@@ -31,10 +31,15 @@ public final class RelayEngine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RelayEngine.class);
 
-    /** {@code pipelined}: a worker claims and sends its next batch while a full one awaits its confirms. */
+    /** {@code pipelineDepth}: batches a worker keeps in flight while there is a backlog (1 = one at a time). */
     public record Settings(int batchSize, int workers, Duration safetyPoll, Duration linger, Duration lingerPoll,
                            Duration confirmTimeout, boolean mandatory, int maxAttempts, Backoff rowBackoff,
-                           Backoff outageBackoff, boolean pipelined) {
+                           Backoff outageBackoff, int pipelineDepth) {
+        public Settings {
+            if (pipelineDepth < 1) {
+                throw new IllegalArgumentException("pipeline depth must be >= 1, was " + pipelineDepth);
+            }
+        }
     }
 
     private final String name;

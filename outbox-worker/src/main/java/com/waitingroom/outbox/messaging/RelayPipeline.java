@@ -4,13 +4,16 @@ import com.waitingroom.outbox.store.RelayStore;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * One worker's batches: the one sent and awaiting its confirms, and the turn that claims and sends
- * the next one meanwhile. Two batches in flight on one channel keep the broker busy while the
- * database does the claim and the status update; the second one's rows follow the first's on the
- * channel, so per-aggregate order holds. Not thread-safe: each worker owns one.
+ * One worker's batches: those sent and awaiting their confirms, and the turn that claims and sends
+ * the next one meanwhile. Batches in flight on one channel keep the broker busy while the database
+ * does the claims and the status updates; each one's rows follow the earlier ones' on the channel, so
+ * per-aggregate order holds. Not thread-safe: each worker owns one.
  */
 final class RelayPipeline {
 
@@ -32,9 +35,8 @@ final class RelayPipeline {
     private final RelayEngine.Settings settings;
     private final WakeUpSignal wakeUp;
     private final Activity activity;
-    private RelayBatch inFlight;
-    /** Aggregates the batch before {@link #inFlight} failed to publish (their rows in it are held back). */
-    private Set<String> failedBefore = Set.of();
+    /** This worker's batches sent and awaiting their confirms, oldest first. */
+    private final Deque<RelayBatch> inFlight = new ArrayDeque<>();
 
     RelayPipeline(BatchRelayer batches, RelayEngine.Settings settings, WakeUpSignal wakeUp, Activity activity) {
         this.batches = batches;
@@ -45,86 +47,83 @@ final class RelayPipeline {
 
 
     /**
-     * One turn of a worker: claims and sends the next batch while the one in flight awaits its
-     * confirms, then finishes that one. A full batch stays in flight for the next turn (a backlog:
-     * more is waiting); a partial one is finished at once, as is everything after a failed publish,
-     * so the claim after a failure sees every row's state in the database.
+     * One turn of a worker: claims and sends the next batch while the ones in flight await their
+     * confirms, then finishes the oldest ones until fewer than {@code pipelineDepth} are in flight.
+     * A full batch stays in flight (a backlog: more is waiting); after a partial one, or a failed
+     * publish, every batch in flight is finished, so the next claim sees every row's state in the
+     * database. Batches commit in the order they were sent.
      */
     TurnResult turn(ConfirmingPublisher publisher)
             throws SQLException, BrokerUnavailableException, InterruptedException {
-        RelayBatch previous = take();
         RelayBatch next;
         try {
-            next = batches.start(previous, publisher);
+            next = batches.start(inFlight, publisher);
         } catch (SQLException | BrokerUnavailableException | RuntimeException e) {
-            if (previous != null) {
-                previous.close();
-            }
+            abandon();
             throw e;
         }
         if (next.claim.candidates() > 0) {
             activity.workSeen();
         }
-        BatchRelayer.Outcome done = null;
-        Set<String> failedByPrevious = Set.of();
-        if (previous != null) {
+        boolean keep = next.isSent() && next.claim.candidates() >= settings.batchSize();
+        inFlight.addLast(next);
+        Set<String> failed = new HashSet<>();
+        boolean brokerLost = false;
+        boolean brokerReached = false;
+        boolean finishedEarlier = false;
+        int confirmed = 0;
+        while (!inFlight.isEmpty()
+                && (inFlight.size() >= settings.pipelineDepth() || !keep || brokerLost || !failed.isEmpty())) {
+            RelayBatch oldest = inFlight.pollFirst();
+            BatchRelayer.Outcome done;
             try {
-                done = batches.finish(previous, publisher, failedBefore);
+                done = batches.finish(oldest, publisher, Set.copyOf(failed));
             } catch (SQLException | InterruptedException | RuntimeException e) {
-                next.close(); // its rows must not be marked dispatched before their predecessors
+                abandon(); // later batches must not be marked dispatched before their predecessors
                 throw e;
             }
             if (done.brokerReached()) {
                 wakeUp.wakeAll(); // sibling workers may have been held back by its row locks
             }
-            failedByPrevious = done.failedAggregates();
+            finishedEarlier |= oldest != next;
+            failed.addAll(done.failedAggregates());
+            brokerLost |= done.brokerLost();
+            brokerReached |= done.brokerReached();
+            confirmed += done.confirmed();
         }
-        boolean keepInFlight = settings.pipelined() && next.isSent() && failedByPrevious.isEmpty()
-                && (done == null || !done.brokerLost()) && next.claim.candidates() >= settings.batchSize();
-        if (keepInFlight) {
-            inFlight = next;
-            failedBefore = failedByPrevious;
-            return new TurnResult(true, 0, false, done != null && done.brokerReached());
+        brokerReached &= !brokerLost;
+        if (!inFlight.isEmpty()) {
+            return new TurnResult(true, 0, false, brokerReached);
         }
-        BatchRelayer.Outcome last = batches.finish(next, publisher, failedByPrevious);
-        if (last.brokerReached()) {
-            wakeUp.wakeAll();
-        }
-        boolean brokerLost = last.brokerLost() || (done != null && done.brokerLost());
-        boolean brokerReached = !brokerLost && (last.brokerReached() || (done != null && done.brokerReached()));
         RelayStore.Claim claim = next.claim;
-        if (claim.rows().isEmpty() && done == null) {
+        if (claim.rows().isEmpty() && !finishedEarlier) {
             // Rows held back only by batches in flight elsewhere are free within milliseconds.
             return new TurnResult(false, claim.someBlocked() ? BLOCKED_RETRY_MILLIS : activity.idleMillis(), false, false);
         }
-        boolean moreDue = claim.candidates() >= settings.batchSize() || last.confirmed() > 0 || claim.someBlocked()
-                || done != null;
+        boolean moreDue = claim.candidates() >= settings.batchSize() || confirmed > 0 || claim.someBlocked()
+                || finishedEarlier;
         return new TurnResult(moreDue && !brokerLost, moreDue ? 0 : activity.idleMillis(), brokerLost, brokerReached);
     }
 
-    /** On shutdown: the batch in flight is confirmed and committed (bounded by the confirm timeout). */
+    /** On shutdown: the batches in flight are confirmed and committed (bounded by the confirm timeout). */
     void drain(ConfirmingPublisher publisher, String relayName) {
-        RelayBatch last = take();
-        if (last != null) {
+        Set<String> failed = new HashSet<>();
+        while (!inFlight.isEmpty()) {
             try {
-                batches.finish(last, publisher, failedBefore);
+                failed.addAll(batches.finish(inFlight.pollFirst(), publisher, Set.copyOf(failed)).failedAggregates());
             } catch (SQLException | InterruptedException e) {
-                LOG.warnf("outbox relay %s: last batch left pending at shutdown: %s", relayName, e.getMessage());
+                LOG.warnf("outbox relay %s: batches left pending at shutdown: %s", relayName, e.getMessage());
+                abandon();
+                return;
             }
         }
     }
 
-    /** Rolls back the batch in flight, if any: its rows go out again (at-least-once). */
+    /** Rolls back the batches in flight, if any: their rows go out again (at-least-once). */
     void abandon() {
-        RelayBatch batch = take();
-        if (batch != null) {
+        RelayBatch batch;
+        while ((batch = inFlight.pollFirst()) != null) {
             batch.close();
         }
-    }
-
-    private RelayBatch take() {
-        RelayBatch batch = inFlight;
-        inFlight = null;
-        return batch;
     }
 }

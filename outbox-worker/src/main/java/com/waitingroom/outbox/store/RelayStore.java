@@ -55,7 +55,8 @@ public final class RelayStore {
                 SELECT a.aggregate_id,
                        (SELECT o.aggregate_version FROM outbox o
                          WHERE o.aggregate_id = a.aggregate_id AND o.status <> 'dispatched'
-                           AND o.id NOT IN (SELECT id FROM candidates) AND o.id <> ALL (?)
+                           AND o.id NOT IN (SELECT id FROM candidates)
+                           AND o.id NOT IN (SELECT unnest(?::bigint[])) -- hashed, not a scan per row
                          ORDER BY o.aggregate_version LIMIT 1) AS first_blocked_version
                 FROM (SELECT DISTINCT aggregate_id FROM candidates) a
             )

@@ -86,13 +86,13 @@ class RelayPipelineTest {
     }
 
     @Test
-    void theNextBatchCarriesTheSuccessorsOfTheBatchInFlightAndOrderHolds() throws Exception {
+    void theNextBatchCarriesTheSuccessorsOfTheBatchesInFlightAndOrderHolds() throws Exception {
         String a = "pipe-a-" + UUID.randomUUID();
         String b = "pipe-b-" + UUID.randomUUID();
         try (TestConsumer consumer = new TestConsumer("#")) {
             TestOutbox.commit(interleaved(a, b, 150)); // a1 b1 a2 b2 … : each batch holds both aggregates
 
-            RelayBatch first = relayer.start(null, publisher);
+            RelayBatch first = relayer.start(List.of(), publisher);
             assertEquals(BATCH, first.publishable.size());
             RelayBatch second = relayer.start(first, publisher);
             assertEquals(BATCH, second.publishable.size(), "versions 51-100 follow their in-flight predecessors");
@@ -103,8 +103,9 @@ class RelayPipelineTest {
                 assertTrue(claim.someBlocked());
                 other.rollback();
             }
+            RelayBatch third = relayer.start(List.of(first, second), publisher); // three deep
+            assertEquals(BATCH, third.publishable.size(), "versions 101-150 follow both batches in flight");
             BatchRelayer.Outcome firstDone = relayer.finish(first, publisher, Set.of());
-            RelayBatch third = relayer.start(second, publisher);
             BatchRelayer.Outcome secondDone = relayer.finish(second, publisher, firstDone.failedAggregates());
             BatchRelayer.Outcome thirdDone = relayer.finish(third, publisher, secondDone.failedAggregates());
             assertEquals(300, firstDone.confirmed() + secondDone.confirmed() + thirdDone.confirmed());
@@ -131,7 +132,7 @@ class RelayPipelineTest {
             events.set(0, TestOutbox.probe(poisoned, 1, poisonType)); // refused by the broker (basic.nack)
             List<Long> ids = TestOutbox.commit(events);
 
-            RelayBatch first = relayer.start(null, publisher);
+            RelayBatch first = relayer.start(List.of(), publisher);
             RelayBatch second = relayer.start(first, publisher); // sent before the nack is known
             assertTrue(second.publishable.stream().anyMatch(row -> row.aggregateId().equals(poisoned)));
             BatchRelayer.Outcome firstDone = relayer.finish(first, publisher, Set.of());
