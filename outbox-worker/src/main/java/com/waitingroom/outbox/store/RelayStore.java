@@ -51,7 +51,7 @@ public final class RelayStore {
                 ORDER BY o.id
                 LIMIT ?
                 FOR UPDATE OF o SKIP LOCKED
-            ), blockers AS (
+            ), blockers AS MATERIALIZED ( -- one look-up per aggregate, not one (or two) per claimed row
                 SELECT a.aggregate_id,
                        (SELECT o.aggregate_version FROM outbox o
                          WHERE o.aggregate_id = a.aggregate_id AND o.status <> 'dispatched'
