@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Benchmark of the outbox-worker relay on loopback (publisher confirms, persistent messages, a
-# durable queue bound to the exchange so the broker really stores every message).
-#  0. broker ceiling: the same number of messages published by a plain client with confirms, no
-#     database: the upper bound of any relay on this machine and broker
-#  1. throughput: 200,000 rows over 1,000 aggregates already in the outbox, relay started cold;
-#     figure = rows / (last dispatched_at - first dispatched_at) plus consumer-side rate
-#  2. hot aggregate: 20,000 rows of ONE aggregate (per-aggregate order limits parallelism)
-#  3. latency: 8 writers commit 1 event per transaction at a steady 1,000/s for 20 s; a consumer
-#     measures commit-returned -> message-delivered (p50/p95/p99/max), an upper bound of
-#     commit-to-publish
-# Uses its own database (waitingroom_outbox_bench), exchange and queue; deletes them at the end.
+# Benchmark of the outbox-worker relay against RabbitMQ PerfTest, the standard client, on the same broker in
+# the same run (issue 20). Persistent messages, a durable queue bound to the exchange, publisher confirms,
+# one consumer; every message is a real PatientCheckedIn envelope (kernel codec; its size is measured from
+# the stored rows and printed, and PerfTest publishes bodies of that size).
+#  warm-up: one relay pass and one PerfTest pass, not counted (a cold JVM spends most of its CPU compiling)
+#  rounds (RUNS, 3), interleaved so noise hits both:
+#   a. PerfTest (com.rabbitmq:perf-test, fetched through Maven): 1 producer, 1 consumer, confirms (at most
+#      PT_CONFIRM_WINDOW unconfirmed), persistent, durable queue, for PT_SECONDS; mean confirmed msgs/s
+#   b. relay: ROWS rows over 1,000 aggregates committed into the outbox in one transaction while the relay
+#      runs (it wakes on the NOTIFY); rate = rows / (last - first dispatched_at); the relay JVM's CPU per
+#      message over the phase; relay ÷ PerfTest
+#  hot aggregate: HOT_ROWS rows of ONE aggregate (per-aggregate order limits parallelism)
+#  latency: 8 writers commit 1 event per transaction at a steady RATE/s for STEADY_SECONDS; a consumer
+#     measures commit-returned -> message-delivered (p50/p95/p99/max), an upper bound of commit-to-publish,
 #     and counts the outbox NOTIFYs the writers sent meanwhile (0 while the relay is awake)
-# Bounded: every wait has a timeout. Env: BENCH_TRACE (none | unsampled | sampled, see fill()), ROWS (200000), HOT_ROWS (20000), RATE (1000), STEADY_SECONDS (20),
+# Goal (issue 20): relay >= 0.8 of PerfTest at <= 60 us of relay CPU per message, in at least 2 of 3 rounds.
+# Uses its own database (waitingroom_outbox_bench), exchanges and queues; deletes them at the end.
+# Bounded: every wait has a timeout. Env: RUNS (3), ROWS (40000), WARMUP_ROWS (20000), PT_SECONDS (6),
+# PT_CONFIRM_WINDOW (1000), HOT_ROWS (10000), RATE (1000), STEADY_SECONDS (20), BENCH_TRACE (none |
+# unsampled | sampled, see fill()), BENCH_THREAD_CPU=1 (the relay JVM's CPU per thread in each relay phase),
 # OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
 # copy of another build to compare two versions back to back), WORKER_JAVA_OPTS (e.g. a JFR recording),
 # BENCH_HTTP_PORT (18081) and BENCH_MANAGEMENT_PORT (19081; health and metrics),
@@ -22,27 +29,37 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
 
-ROWS=${ROWS:-200000}
-HOT_ROWS=${HOT_ROWS:-20000}
+RUNS=${RUNS:-3}
+ROWS=${ROWS:-40000}
+WARMUP_ROWS=${WARMUP_ROWS:-20000}
+PT_SECONDS=${PT_SECONDS:-6}
+PT_CONFIRM_WINDOW=${PT_CONFIRM_WINDOW:-1000}
+PERF_TEST_VERSION=2.22.1
+HOT_ROWS=${HOT_ROWS:-10000}
 RATE=${RATE:-1000}
 SECONDS_STEADY=${STEADY_SECONDS:-20}
 DB=waitingroom_outbox_bench
 EXCHANGE=outbox-worker.bench.events
 QUEUE=outbox-worker.bench.all
+PT_EXCHANGE=outbox-worker.bench.perftest
+PT_QUEUE=outbox-worker.bench.perftest
 PORT=${BENCH_HTTP_PORT:-18081}
 MANAGEMENT=${BENCH_MANAGEMENT_PORT:-19081}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 WORK=$(mktemp -d)
 WORKER_PID=""
+HZ=$(getconf CLK_TCK)
 
 psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U "${PG_USER:-waitingroom}" -d "$DB" -qtAX "$@"; }
+bench_java() { java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench "$@"; }
 
 cleanup() {
   if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
     kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
   fi
-  java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench cleanup "$EXCHANGE" "$QUEUE" >/dev/null 2>&1 || true
+  bench_java cleanup "$EXCHANGE" "$QUEUE" >/dev/null 2>&1 || true
+  bench_java cleanup "$PT_EXCHANGE" "$PT_QUEUE" >/dev/null 2>&1 || true
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -58,9 +75,21 @@ admin_token() { WAITING_ROOM_STATE=$WORK/issuer bash deploy/local/token.sh admin
 APP=${OUTBOX_APP:-outbox-worker/target/quarkus-app}
 if [[ ! -f $APP/quarkus-run.jar ]]; then
   echo "building outbox-worker ..."
-  mvn -B -ntp -o -q -pl outbox-worker package -DskipTests
+  mvn -B -ntp -o -q -f outbox-worker/pom.xml package -DskipTests
 fi
 CP="$APP/lib/main/*"
+
+# PerfTest's class path, resolved by Maven (downloaded once into ~/.m2, offline afterwards).
+cat > "$WORK/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>perf-test-classpath</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies><dependency><groupId>com.rabbitmq</groupId><artifactId>perf-test</artifactId>
+    <version>$PERF_TEST_VERSION</version></dependency></dependencies>
+</project>
+POM
+mvn -B -ntp -q -o -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/perftest.cp" >/dev/null 2>&1 \
+  || mvn -B -ntp -q -f "$WORK/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/perftest.cp" >/dev/null \
+  || { echo "could not resolve com.rabbitmq:perf-test:$PERF_TEST_VERSION through Maven" >&2; exit 1; }
 
 cat > "$WORK/OutboxBench.java" <<'JAVA'
 import com.rabbitmq.client.*;
@@ -88,10 +117,21 @@ public class OutboxBench {
             case "cleanup" -> { try (var c = rabbit().newConnection(); var ch = c.createChannel()) {
                 ch.queueDelete(a[2]); ch.exchangeDelete(a[1]); } }
             case "consume" -> consume(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]));
-            case "ceiling" -> ceiling(a[1], Integer.parseInt(a[2]));
+            case "envelope" -> envelope();
             case "latency" -> latency(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
             default -> throw new IllegalArgumentException(a[0]);
         }
+    }
+
+    /** A real PatientCheckedIn envelope as api-service writes it (kernel codec), for the fill's template. */
+    static void envelope() {
+        var codec = com.waitingroom.kernel.EventCodec.standard();
+        var event = new com.waitingroom.kernel.events.PatientCheckedIn("ER-1", "P-000123", "Ana Maria Gonzalez",
+                com.waitingroom.kernel.Priority.HIGH, com.waitingroom.kernel.Priority.MEDIUM, "General",
+                "allergic to penicillin", 67, false, 4, 17L, 1);
+        var envelope = codec.wrap(event, UUID.randomUUID(), 17, java.time.Instant.now(), UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(), "receptionist-local", "receptionist");
+        System.out.println(codec.encodeToString(envelope));
     }
 
     /** Counts deliveries until n arrived (or timeout) and prints the consumer-side rate. */
@@ -113,45 +153,6 @@ public class OutboxBench {
     }
 
     /**
-     * The broker alone: 2 publishers (like the relay's 2 workers) send n persistent messages of an
-     * outbox envelope's size and headers in batches of 500, each batch waiting for its confirms; no
-     * database. What this RabbitMQ on this machine can take, the relay's upper bound.
-     */
-    static void ceiling(String exchange, int n) throws Exception {
-        String envelope = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"aggregateId\":\"tp-1\",\"aggregateType\":\"WaitingQueue\","
-                + "\"version\":1,\"eventType\":\"PatientCheckedIn\",\"schemaVersion\":1,\"occurredAt\":\"2026-01-01T00:00:00Z\","
-                + "\"correlationId\":\"bench\",\"payload\":{\"queueId\":\"tp-1\",\"patientId\":\"p1\"}}";
-        byte[] body = envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int threads = 2, batch = 500;
-        try (var c = rabbit().newConnection()) {
-            List<Thread> publishers = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                Thread publisher = new Thread(() -> {
-                    try (var ch = c.createChannel()) {
-                        ch.confirmSelect();
-                        for (int sent = 0; sent < n / threads; sent += batch) {
-                            for (int i = 0; i < batch; i++) {
-                                var props = new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json")
-                                        .messageId(UUID.randomUUID().toString()).correlationId("bench")
-                                        .headers(Map.of("aggregateId", "tp-1", "aggregateVersion", 1L, "eventType", "PatientCheckedIn"))
-                                        .build();
-                                ch.basicPublish(exchange, "PatientCheckedIn", props, body);
-                            }
-                            ch.waitForConfirmsOrDie(10_000);
-                        }
-                    } catch (Exception e) { throw new RuntimeException(e); }
-                });
-                publisher.start(); publishers.add(publisher);
-            }
-            for (Thread publisher : publishers) publisher.join();
-            double secs = (System.nanoTime() - start) / 1e9;
-            System.out.printf("broker alone: %d persistent messages confirmed in %.2f s = %.0f msgs/s (2 publishers, batches of 500, no database)%n",
-                    n, secs, n / secs);
-        }
-    }
-
-    /**
      * Steady writers (1 row per transaction, 8 connections so PostgreSQL's commit latency does not
      * cap the offered rate) + consumer; prints commit-returned -> delivered percentiles.
      */
@@ -167,12 +168,14 @@ public class OutboxBench {
             pool.add(db);
         }
         ExecutorService executor = Executors.newFixedThreadPool(writers);
+        // The envelope of a real PatientCheckedIn (the template the fill uses too), with this row's ids.
+        String template = env("BENCH_TEMPLATE", "{}");
         String sql = """
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope)
-                VALUES (?::uuid, ?, ?, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
-                  'eventId', ?::text, 'aggregateId', ?::text, 'aggregateType', 'WaitingQueue', 'version', ?::bigint,
-                  'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                  'correlationId', 'bench', 'payload', jsonb_build_object('queueId', ?::text)))""";
+                VALUES (?::uuid, ?, ?, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', ?::jsonb || jsonb_build_object(
+                  'eventId', ?::text, 'aggregateId', ?::text, 'version', ?::bigint,
+                  'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                  'payload', (?::jsonb -> 'payload') || jsonb_build_object('queueId', ?::text)))""";
         // Counts the writers' outbox NOTIFYs: with the coalesced trigger there are none while the relay is awake.
         AtomicInteger notifies = new AtomicInteger();
         AtomicBoolean listening = new AtomicBoolean(true);
@@ -199,8 +202,9 @@ public class OutboxBench {
                     String id = UUID.randomUUID().toString(); String aggId = "lat-" + n;
                     var db = pool.take();
                     try (var insert = db.prepareStatement(sql)) {
-                        insert.setString(1, id); insert.setString(2, aggId); insert.setLong(3, 1);
-                        insert.setString(4, id); insert.setString(5, aggId); insert.setLong(6, 1); insert.setString(7, aggId);
+                        insert.setString(1, id); insert.setString(2, aggId); insert.setLong(3, 1); insert.setString(4, template);
+                        insert.setString(5, id); insert.setString(6, aggId); insert.setLong(7, 1); insert.setString(8, template);
+                        insert.setString(9, aggId);
                         insert.executeUpdate();
                         committedAt.put(id, System.nanoTime());
                     } finally { pool.add(db); }
@@ -237,13 +241,13 @@ start_worker() { # $1 = relay enabled
 }
 stop_worker() { [[ -n "${KEEP_LOG:-}" ]] && cp "$WORK/worker.log" "$KEEP_LOG"; kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
 wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
-  for _ in $(seq 1 $(( $2 * 2 ))); do
+  for _ in $(seq 1 $(( $2 * 10 ))); do
     [[ $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") -ge $1 ]] && return 0
-    sleep 0.5
+    sleep 0.1
   done
   echo "TIMED OUT waiting for $1 dispatched rows"
 }
-# BENCH_TRACE: the trace context api-service stores with each row (phases 1 and 2): none (rows written
+# BENCH_TRACE: the trace context api-service stores with each row (relay and hot phases): none (rows written
 # before tracing), unsampled (the default configuration: forwarded as stored) or sampled (a producer span
 # per row; nothing listens on the default OTLP endpoint, so the spans are dropped after a failed export).
 case "${BENCH_TRACE:-none}" in
@@ -254,60 +258,126 @@ case "${BENCH_TRACE:-none}" in
     TRACE_VALUE=", '00-' || md5(id::text) || '-' || substr(md5(agg || ver), 1, 16) || '-$flags'" ;;
   *) echo "BENCH_TRACE must be none, unsampled or sampled" >&2; exit 1 ;;
 esac
-fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix
-  psql_db -c "
+# The fill's transaction analyzes the outbox before it commits (ANALYZE counts the transaction's own rows),
+# so the relay, woken by the commit, plans its claim on statistics of the table it finds; planned on the
+# statistics of an empty outbox, the claim's per-aggregate look-ups went from ~6,000 to ~300 rows/s.
+fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix: real PatientCheckedIn envelopes, this row's ids
+  psql_db -v template="$TEMPLATE" <<SQL
+    BEGIN;
     INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope$TRACE_COLUMN)
-    SELECT id, agg, ver, 'PatientCheckedIn', 'PatientCheckedIn', 'bench', jsonb_build_object(
-             'eventId', id, 'aggregateId', agg, 'aggregateType', 'WaitingQueue', 'version', ver,
-             'eventType', 'PatientCheckedIn', 'schemaVersion', 1, 'occurredAt', '2026-01-01T00:00:00Z',
-             'correlationId', 'bench', 'payload', jsonb_build_object('queueId', agg, 'patientId', 'p' || g))$TRACE_VALUE
-    FROM (SELECT g, gen_random_uuid() AS id, '$3' || (g % $2) AS agg, (g / $2) + 1 AS ver
-          FROM generate_series(0, $1 - 1) g) s"
+    SELECT id, agg, ver, 'PatientCheckedIn', 'PatientCheckedIn', t->>'correlationId',
+           t || jsonb_build_object('eventId', id, 'aggregateId', agg, 'version', ver,
+                                   'payload', (t->'payload') || jsonb_build_object('queueId', agg, 'patientId', 'P-' || g))$TRACE_VALUE
+    FROM (SELECT g, gen_random_uuid() AS id, '$3' || (g % $2) AS agg, (g / $2) + 1 AS ver, :'template'::jsonb AS t
+          FROM generate_series(0, $1 - 1) g) s;
+    ANALYZE outbox;
+    COMMIT;
+SQL
 }
-rate_from_db() { # rows dispatched per second between the first and last dispatch of aggregates like $1
-  psql_db -c "SELECT count(*) || ' rows in ' || round(extract(epoch FROM max(dispatched_at) - min(dispatched_at))::numeric, 2)
-                || ' s = ' || round(count(*) / greatest(extract(epoch FROM max(dispatched_at) - min(dispatched_at)), 0.001))
-                || ' msgs/s (relay, confirmed + marked dispatched)'
+dispatch_rate() { # rows dispatched per second between the first and last dispatch of aggregates like $1
+  psql_db -c "SELECT round(count(*) / greatest(extract(epoch FROM max(dispatched_at) - min(dispatched_at)), 0.001))
               FROM outbox WHERE aggregate_id LIKE '$1%'"
+}
+thread_ticks() { # name<TAB>ticks of every thread of the relay JVM (digits folded, so pools add up)
+  for task in /proc/"$WORKER_PID"/task/*; do
+    printf '%s\t%s\n' "$(tr -d '\n' < "$task/comm" | tr '0-9' '#')" "$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)"
+  done | awk -F'\t' '{t[$1] += $2} END {for (n in t) print n "\t" t[n]}' | sort
+}
+print_thread_cpu() { # $1 = before (thread_ticks), $2 = after, $3 = messages
+  join -t$'\t' -a2 -e0 -o '0,1.2,2.2' <(echo "$1") <(echo "$2") \
+    | awk -F'\t' -v n="$3" -v hz="$HZ" '$3 - $2 > 0 {printf "    %-28s %6.1f us/msg\n", $1, 1e6 * ($3 - $2) / hz / n}' | sort -k2 -t$'\t' -rn
+}
+# One relay phase: $1 rows over 1,000 aggregates (prefix $2) committed at once; prints "rate cpu_us_per_msg".
+relay_phase() {
+  local rows=$1 prefix=$2 before_threads ticks expected
+  expected=$(( $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") + rows ))
+  bench_java consume "$QUEUE" "$rows" 180 > "$WORK/consumer.out" &
+  local consumer=$!
+  [[ -n "${BENCH_THREAD_CPU:-}" ]] && before_threads=$(thread_ticks)
+  ticks=$(proc_ticks "$WORKER_PID")
+  local started=$SECONDS
+  fill "$rows" 1000 "$prefix"
+  local filled=$SECONDS
+  wait_dispatched "$expected" 180 >&2
+  ticks=$(( $(proc_ticks "$WORKER_PID") - ticks ))
+  [[ -n "${BENCH_THREAD_CPU:-}" ]] && echo "    fill $((filled - started)) s, relayed within $((SECONDS - filled)) s more" >&2
+  [[ -n "${BENCH_THREAD_CPU:-}" ]] && print_thread_cpu "$before_threads" "$(thread_ticks)" "$rows" >&2
+  wait "$consumer" || true
+  echo "$(dispatch_rate "$prefix") $(awk -v t="$ticks" -v n="$rows" -v hz="$HZ" 'BEGIN { printf "%.0f", 1e6 * t / hz / n }')"
+}
+# One PerfTest phase: prints "confirmed_rate client_cpu_us_per_msg".
+perftest_phase() {
+  local seconds=$1 log="$WORK/perftest.log" pid ticks=0 t
+  java -Dlogback.configurationFile=/dev/null -cp "$(cat "$WORK/perftest.cp")" com.rabbitmq.perf.PerfTest \
+    --uri "amqp://${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}@${RABBITMQ_HOST:-127.0.0.1}:${RABBITMQ_PORT:-5672}" \
+    --exchange "$PT_EXCHANGE" --type topic --routing-key PatientCheckedIn --queue "$PT_QUEUE" --auto-delete false \
+    --flag persistent --confirm "$PT_CONFIRM_WINDOW" --size "$SIZE" --producers 1 --consumers 1 \
+    --time "$seconds" > "$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do # its CPU, read until it exits
+    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0); [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
+  done
+  wait "$pid" || { tail -20 "$log" >&2; echo "PerfTest failed" >&2; exit 1; }
+  # mean of the per-second "confirmed" samples, and the client's CPU (start-up included) per confirmed message
+  awk -v t="$ticks" -v hz="$HZ" '/confirmed: [0-9]+ msg\/s/ {
+      for (i = 1; i <= NF; i++) if ($i == "confirmed:") { sum += $(i + 1); n++ } }
+    END { rate = n ? sum / n : 0; printf "%.0f %.0f\n", rate, rate ? 1e6 * t / hz / (sum) : 0 }' "$log"
 }
 
 echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ); load average $(cut -d' ' -f1-3 /proc/loadavg); trace context: ${BENCH_TRACE:-none}) =="
+echo "app: $APP (checkout $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB OWNER waitingroom"
-java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench setup "$EXCHANGE" "$QUEUE"
-start_worker false   # runs the migrations only
-stop_worker
+bench_java setup "$EXCHANGE" "$QUEUE"
+TEMPLATE=$(bench_java envelope)
+export BENCH_TEMPLATE=$TEMPLATE
+start_worker true   # runs the migrations; the relay stays up for every phase (warm JVM)
+fill 1000 1000 "size-"
+SIZE=$(psql_db -c "SELECT round(avg(octet_length(envelope::text))) FROM outbox WHERE aggregate_id LIKE 'size-%'")
+wait_dispatched 1000 60
+echo "envelope: a real PatientCheckedIn, ${#TEMPLATE} bytes as encoded by the kernel codec, $SIZE bytes as stored and published (jsonb text); PerfTest bodies: $SIZE bytes"
+bench_java consume "$QUEUE" 1000 5 >/dev/null 2>&1 || true # drain
 
-echo "-- 0. broker ceiling: $ROWS messages published straight to RabbitMQ (same queue and consumer, no relay)"
-java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
-CONSUMER=$!
-ceiling=$(java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench ceiling "$EXCHANGE" "$ROWS")
-wait "$CONSUMER" || true
-echo "$ceiling"
+echo "-- warm-up (not counted): relay $WARMUP_ROWS rows, PerfTest 3 s"
+read -r rate cpu < <(relay_phase "$WARMUP_ROWS" "warm-")
+echo "   relay $rate msgs/s, $cpu us CPU/msg"
+read -r pt_rate pt_cpu < <(perftest_phase 3)
+echo "   PerfTest $pt_rate msgs/s"
+psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
 
-echo "-- 1. throughput: $ROWS rows over 1000 aggregates, relay started on a full outbox"
-fill "$ROWS" 1000 "tp-"
-java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$ROWS" 180 &
-CONSUMER=$!
-start_worker true
-wait_dispatched "$ROWS" 180
-wait "$CONSUMER" || true
-rate_from_db "tp-"
+met=0
+declare -a SUMMARY
+for run in $(seq 1 "$RUNS"); do
+  echo "-- round $run/$RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  read -r pt_rate pt_cpu < <(perftest_phase "$PT_SECONDS")
+  echo "   a. PerfTest: $pt_rate confirmed msgs/s (1 producer, 1 consumer, confirm window $PT_CONFIRM_WINDOW, $SIZE-byte persistent messages; client $pt_cpu us CPU/msg incl. start-up)"
+  read -r rate cpu < <(relay_phase "$ROWS" "tp$run-")
+  ratio=$(awk -v r="$rate" -v p="$pt_rate" 'BEGIN { printf "%.2f", (p > 0 ? r / p : 0) }')
+  ok=$(awk -v q="$ratio" -v c="$cpu" 'BEGIN { print ((q >= 0.8 && c <= 60) ? "goal met" : "goal not met") }')
+  [[ $ok == "goal met" ]] && met=$((met + 1))
+  echo "   b. relay: $ROWS rows over 1000 aggregates: $rate msgs/s, relay JVM $cpu us CPU/msg"
+  echo "   relay / PerfTest = $ratio ($ok: >= 0.8 at <= 60 us/msg)"
+  SUMMARY+=("round $run: PerfTest $pt_rate msgs/s | relay $rate msgs/s, $cpu us CPU/msg | ratio $ratio")
+  psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+done
 
-echo "-- 2. hot aggregate: $HOT_ROWS rows of one aggregate"
-java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench consume "$QUEUE" "$HOT_ROWS" 120 &
+echo "-- hot aggregate: $HOT_ROWS rows of one aggregate"
+bench_java consume "$QUEUE" "$HOT_ROWS" 120 > "$WORK/consumer.out" &
 CONSUMER=$!
 fill "$HOT_ROWS" 1 "hot-"
-wait_dispatched $(( ROWS + HOT_ROWS )) 120
+wait_dispatched "$HOT_ROWS" 120
 wait "$CONSUMER" || true
-rate_from_db "hot-"
+echo "   $(dispatch_rate "hot-") msgs/s"
+psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
 
-echo "-- 3. latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
+echo "-- latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
 relay_ticks_before=$(proc_ticks "$WORKER_PID")
-java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
+bench_java latency "jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" "$QUEUE" "$RATE" "$SECONDS_STEADY"
 relay_ticks=$(( $(proc_ticks "$WORKER_PID") - relay_ticks_before ))
-awk -v t="$relay_ticks" -v n=$(( RATE * SECONDS_STEADY )) -v hz="$(getconf CLK_TCK)" \
+awk -v t="$relay_ticks" -v n=$(( RATE * SECONDS_STEADY )) -v hz="$HZ" \
   'BEGIN { printf "relay JVM CPU during the latency phase: %.0f us per message (%.0f%% of one core)\n", 1e6 * t / hz / n, 100 * t / hz / (n / '"$RATE"') }'
 curl -fs "http://127.0.0.1:$MANAGEMENT/q/metrics" | grep -E '^outbox_(dispatched_total|publish_failures_total|dead_transitions_total) ' || true
 echo "admin counts: $(curl -fsS -H "Authorization: Bearer $(admin_token)" "http://127.0.0.1:$PORT/admin/outbox/counts" || echo FAILED)"
 stop_worker
-echo "== done =="
+echo "== summary (load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
+printf '%s\n' "${SUMMARY[@]}"
+echo "goal (relay >= 0.8 of PerfTest at <= 60 us CPU/msg) met in $met of $RUNS rounds"

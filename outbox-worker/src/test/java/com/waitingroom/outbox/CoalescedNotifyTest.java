@@ -197,7 +197,8 @@ class CoalescedNotifyTest {
         RelayEngine.Settings defaults = OutboxRelay.settingsOf(config);
         RelayEngine.Settings settings = new RelayEngine.Settings(defaults.batchSize(), defaults.workers(),
                 NO_SAFETY_POLL, STRADDLE_LINGER, Duration.ofMillis(2), defaults.confirmTimeout(),
-                defaults.mandatory(), defaults.maxAttempts(), defaults.rowBackoff(), defaults.outageBackoff());
+                defaults.mandatory(), defaults.maxAttempts(), defaults.rowBackoff(), defaults.outageBackoff(),
+                defaults.pipelineDepth());
         RabbitConnector connector = new RabbitConnector(LocalInfra.rabbitHost(), LocalInfra.rabbitPort(),
                 LocalInfra.rabbitUser(), LocalInfra.rabbitPassword(), "/", OutboxTestInfra.EXCHANGE);
         RelayEngine engine = new RelayEngine(name, dataSource, connector, settings,

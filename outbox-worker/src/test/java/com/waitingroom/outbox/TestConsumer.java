@@ -17,14 +17,14 @@ import java.util.stream.Collectors;
  * A consumer connected straight to RabbitMQ (never through the test proxy) on a server-named,
  * exclusive queue bound to the suite's exchange; it records every delivery in arrival order.
  */
-final class TestConsumer implements AutoCloseable {
+public final class TestConsumer implements AutoCloseable {
 
-    record Received(String routingKey, AMQP.BasicProperties properties, byte[] body) {
-        String aggregateId() {
+    public record Received(String routingKey, AMQP.BasicProperties properties, byte[] body) {
+        public String aggregateId() {
             return String.valueOf(properties.getHeaders().get(Routing.Headers.AGGREGATE_ID));
         }
 
-        long version() {
+        public long version() {
             return ((Number) properties.getHeaders().get(Routing.Headers.AGGREGATE_VERSION)).longValue();
         }
     }
@@ -33,7 +33,7 @@ final class TestConsumer implements AutoCloseable {
     private final Channel channel;
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
-    TestConsumer(String bindingKey) throws Exception {
+    public TestConsumer(String bindingKey) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(LocalInfra.rabbitHost());
         factory.setPort(LocalInfra.rabbitPort());
@@ -49,15 +49,15 @@ final class TestConsumer implements AutoCloseable {
                 tag -> { });
     }
 
-    Channel channel() {
+    public Channel channel() {
         return channel;
     }
 
-    List<Received> forAggregates(Set<String> aggregateIds) {
+    public List<Received> forAggregates(Set<String> aggregateIds) {
         return received.stream().filter(r -> aggregateIds.contains(r.aggregateId())).collect(Collectors.toList());
     }
 
-    List<Received> all() {
+    public List<Received> all() {
         return new ArrayList<>(received);
     }
 

@@ -20,18 +20,18 @@ import java.util.List;
 import java.util.UUID;
 
 /** Writes events + outbox rows the way api-service does (one transaction, EventCodec envelope). */
-final class TestOutbox {
+public final class TestOutbox {
 
     static final EventCodec CODEC = EventCodec.standard();
 
     private TestOutbox() {
     }
 
-    static Connection connect() throws SQLException {
+    public static Connection connect() throws SQLException {
         return LocalInfra.connect(OutboxTestInfra.DATABASE);
     }
 
-    static EventEnvelope checkIn(String queueId, long version) {
+    public static EventEnvelope checkIn(String queueId, long version) {
         PatientCheckedIn event = new PatientCheckedIn(queueId, "patient-" + version, "Patient " + version,
                 Priority.MEDIUM, Priority.MEDIUM, "General", null, 40, false, (int) version, version, 1);
         return CODEC.wrap(event, UUID.randomUUID(), version, Instant.now().truncatedTo(ChronoUnit.MILLIS),
@@ -39,14 +39,14 @@ final class TestOutbox {
     }
 
     /** An envelope of a type only the reject queue is bound to (for refused publishes). */
-    static EventEnvelope probe(String queueId, long version, String eventType) {
+    public static EventEnvelope probe(String queueId, long version, String eventType) {
         return new EventEnvelope(UUID.randomUUID(), queueId, "WaitingQueue", version, eventType, 1,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), "corr-" + queueId, null, "test",
                 JsonNodeFactory.instance.objectNode().put("queueId", queueId));
     }
 
     /** Appends in the caller's transaction; returns the outbox ids. */
-    static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
+    public static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement events = connection.prepareStatement(EventStoreRows.INSERT_EVENT);
              PreparedStatement outbox = connection.prepareStatement("""
@@ -73,7 +73,7 @@ final class TestOutbox {
     }
 
     /** Appends in its own committed transaction. */
-    static List<Long> commit(List<EventEnvelope> envelopes) throws SQLException {
+    public static List<Long> commit(List<EventEnvelope> envelopes) throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             List<Long> ids = append(connection, envelopes);
@@ -82,10 +82,10 @@ final class TestOutbox {
         }
     }
 
-    record RowState(String status, int attempts, String lastError, double nextAttemptAfterCreatedMillis) {
+    public record RowState(String status, int attempts, String lastError, double nextAttemptAfterCreatedMillis) {
     }
 
-    static RowState state(long id) throws SQLException {
+    public static RowState state(long id) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT status, attempts, last_error,
@@ -98,7 +98,7 @@ final class TestOutbox {
         }
     }
 
-    static long count(String sql) throws SQLException {
+    public static long count(String sql) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement(sql);
              ResultSet rs = statement.executeQuery()) {

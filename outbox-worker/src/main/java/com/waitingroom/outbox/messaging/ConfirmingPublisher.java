@@ -14,11 +14,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Publishes a batch on one confirm-mode channel and waits for the broker's per-message verdict
@@ -30,7 +31,8 @@ public final class ConfirmingPublisher implements AutoCloseable {
     private final boolean mandatory;
     private final Duration confirmTimeout;
     private Channel channel;
-    private volatile BatchTracker tracker;
+    /** Batches sent and not yet awaited, oldest first; the channel's listeners resolve them. */
+    private final Queue<ConfirmTracker> inFlight = new ConcurrentLinkedQueue<>();
 
     public ConfirmingPublisher(RabbitConnector connector, boolean mandatory, Duration confirmTimeout) {
         this.connector = connector;
@@ -87,15 +89,36 @@ public final class ConfirmingPublisher implements AutoCloseable {
                 .build();
     }
 
+    /** A batch sent on the channel whose confirms are still to be awaited. */
+    public static final class Sent {
+        private final ConfirmTracker tracker;
+        private final Channel channel;
+
+        private Sent(ConfirmTracker tracker, Channel channel) {
+            this.tracker = tracker;
+            this.channel = channel;
+        }
+    }
+
     /**
      * Publishes the messages in order and returns one outcome per message. Throws when nothing
      * could be published because the broker is unreachable.
      */
     public List<PublishOutcome> publish(List<OutboxRow> rows, List<AMQP.BasicProperties> properties)
             throws BrokerUnavailableException, InterruptedException {
+        return await(send(rows, properties));
+    }
+
+    /**
+     * Publishes the messages in order without waiting for their confirms, so the caller can prepare
+     * the next batch meanwhile; {@link #await} collects the verdicts. Batches sent on the same channel
+     * reach the broker in the order they were sent. Throws when nothing could be published.
+     */
+    public Sent send(List<OutboxRow> rows, List<AMQP.BasicProperties> properties) throws BrokerUnavailableException {
         Channel current = channel();
-        BatchTracker batch = new BatchTracker(current.getNextPublishSeqNo(), rows.size());
-        tracker = batch;
+        ConfirmTracker batch = new ConfirmTracker(current.getNextPublishSeqNo(), rows.size());
+        inFlight.add(batch);
+        Sent sent = new Sent(batch, current);
         try {
             for (int i = 0; i < rows.size(); i++) {
                 OutboxRow row = rows.get(i);
@@ -106,25 +129,32 @@ public final class ConfirmingPublisher implements AutoCloseable {
                         row.envelope());
             }
         } catch (IOException | AlreadyClosedException e) {
-            reset();
-            if (batch.resolvedCount() == 0) {
+            boolean nothingSent = batch.resolvedCount() == 0 && inFlight.size() == 1;
+            reset("connection lost while publishing: " + RabbitConnector.describe(e));
+            if (nothingSent) {
                 throw new BrokerUnavailableException("publish failed: " + RabbitConnector.describe(e), e);
             }
-            batch.abort("connection lost while publishing: " + RabbitConnector.describe(e));
-            return batch.outcomes();
         }
+        return sent;
+    }
+
+    /** Waits for the verdicts of a sent batch (at most the confirm timeout); one outcome per message. */
+    public List<PublishOutcome> await(Sent sent) throws InterruptedException {
+        ConfirmTracker batch = sent.tracker;
         boolean complete = batch.await(confirmTimeout.toMillis());
         if (!complete) {
-            if (current.isOpen()) {
+            if (sent.channel.isOpen()) {
                 batch.timeOut("no publisher confirm within " + confirmTimeout.toMillis() + " ms");
             } else {
                 batch.abort("connection lost before the confirm");
             }
-            // Late confirms of this batch must not be mistaken for the next one's: start afresh.
-            reset();
+            // Late confirms must not be mistaken for a later batch's: start afresh. A batch sent after
+            // this one on the same channel is aborted with it (left pending, no attempt counted).
+            reset("channel reset after a confirm timeout of an earlier batch");
         } else if (batch.connectionLost()) {
-            reset();
+            reset("connection lost");
         }
+        inFlight.remove(batch);
         return batch.outcomes();
     }
 
@@ -132,46 +162,46 @@ public final class ConfirmingPublisher implements AutoCloseable {
         if (channel != null && channel.isOpen()) {
             return channel;
         }
-        reset();
+        reset("channel closed");
         Channel fresh = connector.openConfirmChannel();
         fresh.addConfirmListener(new ConfirmListener() {
             @Override
             public void handleAck(long deliveryTag, boolean multiple) {
-                BatchTracker current = tracker;
-                if (current != null) {
-                    current.resolve(deliveryTag, multiple, null);
+                for (ConfirmTracker batch : inFlight) {
+                    batch.resolve(deliveryTag, multiple, null);
                 }
             }
 
             @Override
             public void handleNack(long deliveryTag, boolean multiple) {
-                BatchTracker current = tracker;
-                if (current != null) {
-                    current.resolve(deliveryTag, multiple, "broker refused the message (basic.nack)");
+                for (ConfirmTracker batch : inFlight) {
+                    batch.resolve(deliveryTag, multiple, "broker refused the message (basic.nack)");
                 }
             }
         });
         fresh.addReturnListener((ReturnListener) (replyCode, replyText, exchange, routingKey, properties, body) -> {
-            BatchTracker current = tracker;
-            if (current != null) {
-                current.returned(properties.getMessageId(),
+            for (ConfirmTracker batch : inFlight) {
+                batch.returned(properties.getMessageId(),
                         "unroutable (basic.return " + replyCode + " " + replyText + ", routing key " + routingKey + ")");
             }
         });
         fresh.addShutdownListener((ShutdownSignalException cause) -> {
-            BatchTracker current = tracker;
-            if (current != null) {
-                current.abort("channel closed: " + cause.getMessage());
+            for (ConfirmTracker batch : inFlight) {
+                batch.abort("channel closed: " + cause.getMessage());
             }
         });
         channel = fresh;
         return fresh;
     }
 
-    private void reset() {
+    /** Drops the channel; batches still in flight on it lose their unresolved verdicts (an outage). */
+    private void reset(String reason) {
         Channel old = channel;
         channel = null;
-        tracker = null;
+        ConfirmTracker batch;
+        while ((batch = inFlight.poll()) != null) {
+            batch.abort(reason);
+        }
         if (old != null && old.isOpen()) {
             try {
                 old.abort();
@@ -183,95 +213,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        reset();
-    }
-
-    /** Per-batch confirm bookkeeping; sequence numbers map to positions by offset. */
-    static final class BatchTracker {
-        private final long firstSeq;
-        private final PublishOutcome[] outcomes;
-        private final String[] returnReasons;
-        final Map<String, Integer> indexByMessageId = new java.util.concurrent.ConcurrentHashMap<>();
-        private int resolved;
-        private boolean connectionLost;
-
-        BatchTracker(long firstSeq, int size) {
-            this.firstSeq = firstSeq;
-            this.outcomes = new PublishOutcome[size];
-            this.returnReasons = new String[size];
-        }
-
-        synchronized void returned(String messageId, String reason) {
-            Integer index = messageId == null ? null : indexByMessageId.get(messageId);
-            if (index != null) {
-                returnReasons[index] = reason;
-            }
-        }
-
-        synchronized void resolve(long tag, boolean multiple, String nackReason) {
-            long from = multiple ? firstSeq : tag;
-            for (long seq = Math.max(from, firstSeq); seq <= tag; seq++) {
-                int index = (int) (seq - firstSeq);
-                if (index >= outcomes.length) {
-                    break;
-                }
-                if (outcomes[index] == null) {
-                    if (nackReason != null) {
-                        outcomes[index] = new PublishOutcome(PublishOutcome.Status.REFUSED, nackReason);
-                    } else if (returnReasons[index] != null) {
-                        outcomes[index] = new PublishOutcome(PublishOutcome.Status.REFUSED, returnReasons[index]);
-                    } else {
-                        outcomes[index] = PublishOutcome.CONFIRMED;
-                    }
-                    resolved++;
-                }
-            }
-            if (resolved == outcomes.length) {
-                notifyAll();
-            }
-        }
-
-        synchronized void abort(String reason) {
-            connectionLost = true;
-            fillUnresolved(new PublishOutcome(PublishOutcome.Status.CONNECTION_LOST, reason));
-        }
-
-        synchronized void timeOut(String reason) {
-            fillUnresolved(new PublishOutcome(PublishOutcome.Status.TIMED_OUT, reason));
-        }
-
-        private void fillUnresolved(PublishOutcome outcome) {
-            for (int i = 0; i < outcomes.length; i++) {
-                if (outcomes[i] == null) {
-                    outcomes[i] = outcome;
-                    resolved++;
-                }
-            }
-            notifyAll();
-        }
-
-        synchronized int resolvedCount() {
-            return resolved;
-        }
-
-        synchronized boolean connectionLost() {
-            return connectionLost;
-        }
-
-        synchronized boolean await(long timeoutMillis) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            while (resolved < outcomes.length) {
-                long remaining = (deadline - System.nanoTime()) / 1_000_000L;
-                if (remaining <= 0) {
-                    return false;
-                }
-                wait(remaining);
-            }
-            return true;
-        }
-
-        synchronized List<PublishOutcome> outcomes() {
-            return new ArrayList<>(List.of(outcomes));
-        }
+        reset("publisher closed");
     }
 }

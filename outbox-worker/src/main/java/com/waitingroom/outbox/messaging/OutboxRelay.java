@@ -31,7 +31,7 @@ public class OutboxRelay {
         return new RelayEngine.Settings(config.batchSize(), config.workers(), config.safetyPollInterval(),
                 config.linger(), config.lingerPollInterval(), config.confirmTimeout(), config.mandatory(), config.maxAttempts(),
                 new Backoff(config.backoff().base(), config.backoff().cap()),
-                new Backoff(config.outageBackoff().base(), config.outageBackoff().cap()));
+                new Backoff(config.outageBackoff().base(), config.outageBackoff().cap()), config.pipelineDepth());
     }
 
     void onStart(@Observes StartupEvent event) {

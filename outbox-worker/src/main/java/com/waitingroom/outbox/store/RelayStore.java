@@ -2,7 +2,6 @@ package com.waitingroom.outbox.store;
 
 import com.waitingroom.outbox.domain.OutboxRow;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +28,8 @@ public final class RelayStore {
      * rows, one is held back while an earlier version of its aggregate is undispatched outside this
      * batch (typically in flight in another worker's or replica's batch). No high-water mark is
      * used, so a transaction committing out of id order is simply picked up by the next claim.
+     * The rows of this worker's own batch in flight (published on the same channel, awaiting their
+     * confirms) do not hold their successors back: the next batch follows them on that channel.
      */
     private static final String CLAIM = """
             WITH stuck AS (
@@ -50,11 +51,12 @@ public final class RelayStore {
                 ORDER BY o.id
                 LIMIT ?
                 FOR UPDATE OF o SKIP LOCKED
-            ), blockers AS (
+            ), blockers AS MATERIALIZED ( -- one look-up per aggregate, not one (or two) per claimed row
                 SELECT a.aggregate_id,
                        (SELECT o.aggregate_version FROM outbox o
                          WHERE o.aggregate_id = a.aggregate_id AND o.status <> 'dispatched'
                            AND o.id NOT IN (SELECT id FROM candidates)
+                           AND o.id NOT IN (SELECT unnest(?::bigint[])) -- hashed, not a scan per row
                          ORDER BY o.aggregate_version LIMIT 1) AS first_blocked_version
                 FROM (SELECT DISTINCT aggregate_id FROM candidates) a
             )
@@ -76,8 +78,14 @@ public final class RelayStore {
     }
 
     public Claim claim(Connection connection, int batchSize) throws SQLException {
+        return claim(connection, batchSize, new Long[0]);
+    }
+
+    /** A claim while this worker's batch {@code inFlightIds} awaits its confirms (pipelining). */
+    public Claim claim(Connection connection, int batchSize, Long[] inFlightIds) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
             statement.setInt(1, batchSize);
+            statement.setArray(2, connection.createArrayOf("bigint", inFlightIds));
             List<OutboxRow> rows = new ArrayList<>();
             int candidates = 0;
             try (ResultSet rs = statement.executeQuery()) {
@@ -90,7 +98,7 @@ public final class RelayStore {
                             rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getLong(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                             rs.getString(9), rs.getString(10),
-                            rs.getString(11).getBytes(StandardCharsets.UTF_8), rs.getInt(12),
+                            rs.getBytes(11), rs.getInt(12), // the text's bytes as received: no decode/encode
                             rs.getTimestamp(13).toInstant(), rs.getString(15), rs.getString(16)));
                 }
             }
