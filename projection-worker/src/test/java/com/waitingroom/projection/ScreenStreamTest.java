@@ -180,6 +180,46 @@ class ScreenStreamTest extends PublishingTest {
     }
 
     /**
+     * Streams that overflow (dropped inside a publish) while other streams of the same queue open and
+     * close all the time: the fan-out never deadlocks (the bench found a lock-order deadlock between
+     * a publish that drops a subscriber and a stream that closes), and a reading client gets every change.
+     */
+    @Test
+    void droppingAndClosingStreamsConcurrentlyNeverBlocksTheFanOut() throws Exception {
+        TestEvents.Stream stream = queueWithThreePatients("race");
+        String q = stream.queueId;
+        List<AssertSubscriber<StreamItem>> stuck = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            stuck.add(fanOut.subscribe(q, -1).subscribe().withSubscriber(AssertSubscriber.create(0)));
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            while (!done.get()) {
+                fanOut.subscribe(q, -1).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE)).cancel();
+            }
+        }, "stream-churn");
+        try (SseClient reader = stream(q, null)) {
+            assertNotNull(reader.next(SOON));
+            churn.start();
+            for (int i = 0; i < 24; i++) {
+                events.publish(stream.add(new ConsultingRoomActivated(q, "R-" + i)).version(stream.events.size()));
+                String version = String.valueOf(stream.events.size());
+                await().atMost(SOON).until(() -> {
+                    SseClient.Event e = reader.next(Duration.ofMillis(200));
+                    return e != null && e.id().equals(version);
+                });
+            }
+        } finally {
+            done.set(true);
+            churn.join(5000);
+        }
+        assertNull(java.lang.management.ManagementFactory.getThreadMXBean().findDeadlockedThreads());
+        for (AssertSubscriber<StreamItem> subscriber : stuck) {
+            assertTrue(subscriber.getFailure() instanceof BackPressureFailure, String.valueOf(subscriber.getFailure()));
+        }
+    }
+
+    /**
      * A real HTTP client that stops reading (a hung screen): once the socket buffers are full, its
      * writes stop completing, its stream buffer fills and the server drops it, while a reading client
      * of the same queue keeps getting every change.

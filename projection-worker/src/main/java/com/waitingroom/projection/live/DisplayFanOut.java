@@ -102,21 +102,25 @@ public class DisplayFanOut {
     public Multi<StreamItem> subscribe(String queueId, long lastEventId) {
         return Multi.createFrom().<StreamItem>emitter(emitter -> {
                     StreamSubscriber subscriber = new StreamSubscriber(emitter, lastEventId);
-                    boolean[] firstRead = new boolean[1];
                     // Added inside the map's compute: a channel whose last subscriber leaves concurrently is
-                    // removed under the same lock, so nobody joins a channel that no longer gets changes.
+                    // dropped under the same lock, so nobody joins a channel that no longer gets changes.
+                    // Nothing is emitted inside it (see QueueChannel on locks).
                     QueueChannel channel = channels.compute(queueId, (id, existing) -> {
                         QueueChannel joined = existing == null ? new QueueChannel(id) : existing;
-                        firstRead[0] = joined.add(subscriber) == null;
+                        joined.add(subscriber);
                         return joined;
                     });
                     subscribers.incrementAndGet();
                     emitter.onTermination(() -> {
                         subscribers.decrementAndGet();
-                        channels.computeIfPresent(queueId, (id, ch) -> ch.remove(subscriber) ? null : ch);
+                        channel.remove(subscriber);
+                        channels.computeIfPresent(queueId, (id, ch) -> ch.isEmpty() ? null : ch);
                     });
-                    if (firstRead[0]) {
-                        refresh(channel); // first subscriber of this queue here: read the current state
+                    StreamItem.Snapshot latest = channel.latest();
+                    if (latest != null) {
+                        subscriber.offer(latest);
+                    } else {
+                        refresh(channel); // nothing read for this queue yet: read the current state
                     }
                 }, BackPressureStrategy.ERROR)
                 .onOverflow().buffer(config.stream().maxPending())

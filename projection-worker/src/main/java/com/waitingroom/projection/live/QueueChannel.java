@@ -1,17 +1,25 @@
 package com.waitingroom.projection.live;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The subscribers of one queue on this replica, the last snapshot sent to them, and the state of
  * its reads: at most one read runs per queue and at most one more is due after it.
+ *
+ * <p>Locks: emitting to a subscriber may end its stream on the spot (its buffer overflowed, it was
+ * cancelled), and ending runs {@link DisplayFanOut}'s clean-up, which takes the channel map's lock.
+ * So nothing here emits while holding a lock that a thread inside the map's lock may wait for: the
+ * subscriber list is copy-on-write (adding and removing never wait for a publish), only publishes
+ * wait for each other, and the read bookkeeping has a lock of its own.
  */
 final class QueueChannel {
 
     final String queueId;
-    private final List<StreamSubscriber> subscribers = new ArrayList<>();
-    private StreamItem.Snapshot latest;
+    private final List<StreamSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final Object publishing = new Object();
+    private final Object reads = new Object();
+    private volatile StreamItem.Snapshot latest;
     /** A read is due or running. */
     private boolean stale;
     private boolean reading;
@@ -22,65 +30,79 @@ final class QueueChannel {
         this.queueId = queueId;
     }
 
-    /** Adds the subscriber and offers it the latest snapshot; null when none was read yet. */
-    synchronized StreamItem.Snapshot add(StreamSubscriber subscriber) {
+    /** Adds the subscriber (called inside the channel map's lock: never emits). */
+    void add(StreamSubscriber subscriber) {
         subscribers.add(subscriber);
-        if (latest != null) {
-            subscriber.offer(latest);
-        }
+    }
+
+    /**
+     * The latest snapshot, read after {@link #add}: together with {@link #publish} setting it before
+     * offering, a new subscriber gets every snapshot from this one on (its offer skips duplicates).
+     */
+    StreamItem.Snapshot latest() {
         return latest;
     }
 
-    /** Removes the subscriber; true when none is left (the channel may be forgotten). */
-    synchronized boolean remove(StreamSubscriber subscriber) {
+    void remove(StreamSubscriber subscriber) {
         subscribers.remove(subscriber);
+    }
+
+    boolean isEmpty() {
         return subscribers.isEmpty();
     }
 
     /** Sends a snapshot newer than the latest to every subscriber (older ones: a slower read lost a race). */
-    synchronized void publish(StreamItem.Snapshot snapshot) {
-        if (latest != null && snapshot.version() <= latest.version()) {
-            return;
-        }
-        latest = snapshot;
-        // a copy: a subscriber that overflows is removed from this list by its termination, on this thread
-        for (StreamSubscriber subscriber : List.copyOf(subscribers)) {
-            subscriber.offer(snapshot);
+    void publish(StreamItem.Snapshot snapshot) {
+        synchronized (publishing) {
+            StreamItem.Snapshot previous = latest;
+            if (previous != null && snapshot.version() <= previous.version()) {
+                return;
+            }
+            latest = snapshot;
+            for (StreamSubscriber subscriber : subscribers) {
+                subscriber.offer(snapshot);
+            }
         }
     }
 
-    synchronized void heartbeat() {
-        for (StreamSubscriber subscriber : List.copyOf(subscribers)) {
+    void heartbeat() {
+        for (StreamSubscriber subscriber : subscribers) {
             subscriber.heartbeat();
         }
     }
 
     /** True when the caller must schedule a read (none is due or running yet). */
-    synchronized boolean markStale() {
-        if (reading) {
-            rereadDue = true;
-            return false;
-        }
-        if (stale) {
-            return false;
-        }
-        stale = true;
-        return true;
-    }
-
-    synchronized void readStarting() {
-        stale = false;
-        reading = true;
-    }
-
-    /** True when another read is due (a change arrived meanwhile). */
-    synchronized boolean readFinished() {
-        reading = false;
-        if (rereadDue) {
-            rereadDue = false;
+    boolean markStale() {
+        synchronized (reads) {
+            if (reading) {
+                rereadDue = true;
+                return false;
+            }
+            if (stale) {
+                return false;
+            }
             stale = true;
             return true;
         }
-        return false;
+    }
+
+    void readStarting() {
+        synchronized (reads) {
+            stale = false;
+            reading = true;
+        }
+    }
+
+    /** True when another read is due (a change arrived meanwhile). */
+    boolean readFinished() {
+        synchronized (reads) {
+            reading = false;
+            if (rereadDue) {
+                rereadDue = false;
+                stale = true;
+                return true;
+            }
+            return false;
+        }
     }
 }

@@ -18,15 +18,15 @@ final class StreamSubscriber {
         this.lastSentVersion = lastEventId;
     }
 
-    /** Called under the queue channel's lock, so snapshots go out in version order. */
-    void offer(StreamItem.Snapshot snapshot) {
+    /** Snapshots go out in version order: a lower or equal version than the last one sent is skipped. */
+    synchronized void offer(StreamItem.Snapshot snapshot) {
         if (snapshot.version() > lastSentVersion && !emitter.isCancelled()) {
             lastSentVersion = snapshot.version();
             emitter.emit(snapshot);
         }
     }
 
-    void heartbeat() {
+    synchronized void heartbeat() {
         if (!emitter.isCancelled()) {
             emitter.emit(StreamItem.HEARTBEAT);
         }
