@@ -20,7 +20,9 @@ if ! command -v npm >/dev/null 2>&1; then
     echo "[browser] installing node and npm"
     apt_install nodejs npm
 fi
-if [ ! -d system-tests/browser/node_modules/puppeteer-core ]; then
+lock=system-tests/browser/package-lock.json
+installed=system-tests/browser/node_modules/.package-lock.json
+if [ ! -d system-tests/browser/node_modules/puppeteer-core ] || [ "$lock" -nt "$installed" ]; then
     (cd system-tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "[browser] ready: $(command -v "${CHROMIUM:-chromium}"), puppeteer-core $(node -p "require('./system-tests/browser/node_modules/puppeteer-core/package.json').version")"

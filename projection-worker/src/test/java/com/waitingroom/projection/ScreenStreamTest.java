@@ -133,6 +133,9 @@ class ScreenStreamTest extends PublishingTest {
             SseClient.Event caughtUp = behind.next(SOON);
             assertEquals("5", caughtUp.id(), "an older Last-Event-ID gets the current state at once");
         }
+        try (SseClient ahead = stream(q, "999")) {
+            assertEquals("5", ahead.next(SOON).id(), "an id from the future (restored database) starts over");
+        }
         assertEquals(400, stream(q, "yesterday").status);
         assertEquals(404, stream(TestEvents.newQueueId("unknown"), null).status);
         assertEquals(401, SseClient.open(base + "api/waiting-rooms/" + q + "/stream", null, null).status);
@@ -214,6 +217,7 @@ class ScreenStreamTest extends PublishingTest {
             churn.join(5000);
         }
         assertNull(java.lang.management.ManagementFactory.getThreadMXBean().findDeadlockedThreads());
+        await().atMost(SOON).until(() -> fanOut.subscriberCount(q) == 0); // every stream cleaned up
         for (AssertSubscriber<StreamItem> subscriber : stuck) {
             assertTrue(subscriber.getFailure() instanceof BackPressureFailure, String.valueOf(subscriber.getFailure()));
         }
@@ -228,30 +232,29 @@ class ScreenStreamTest extends PublishingTest {
     void aRealClientThatStopsReadingIsDisconnected() throws Exception {
         TestEvents.Stream stream = new TestEvents.Stream(TestEvents.newQueueId("hung")).created();
         for (int i = 0; i < 300; i++) {
-            stream.checkIn("P-" + i, "Patient " + i, Priority.MEDIUM); // ~10 KB per snapshot
+            stream.checkIn("P-" + i, "Patient " + i, Priority.MEDIUM); // ~19 KB per snapshot
         }
         events.publishAll(stream.events);
         awaitVersion(stream.queueId, stream.events.size());
         String q = stream.queueId;
-        int before = fanOut.subscriberCount();
         try (java.net.Socket hung = new java.net.Socket()) {
             hung.setReceiveBufferSize(4096);
             hung.connect(new java.net.InetSocketAddress("127.0.0.1", base.getPort()));
             hung.getOutputStream().write(("GET /api/waiting-rooms/" + q + "/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Accept: text/event-stream\r\nAuthorization: " + bearer(Roles.VIEWER) + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            await().atMost(SOON).until(() -> fanOut.subscriberCount() == before + 1);
+            await().atMost(SOON).until(() -> fanOut.subscriberCount(q) == 1);
             try (SseClient reader = stream(q, null)) {
                 assertNotNull(reader.next(SOON));
                 long dropped = -1;
-                for (int i = 0; i < 400 && dropped < 0; i++) {
+                for (int i = 0; i < 1000 && dropped < 0; i++) { // until the socket buffers are full
                     events.publish(stream.add(new ConsultingRoomActivated(q, "R-" + i)).version(stream.events.size()));
                     String version = String.valueOf(stream.events.size());
                     await().atMost(SOON).until(() -> {
                         SseClient.Event e = reader.next(Duration.ofMillis(200));
                         return e != null && e.id().equals(version);
                     });
-                    if (fanOut.subscriberCount() == before + 1) {
+                    if (fanOut.subscriberCount(q) == 1) { // only the reader is left
                         dropped = i + 1;
                     }
                 }
@@ -278,7 +281,6 @@ class ScreenStreamTest extends PublishingTest {
     void aClientThatDoesNotReadIsDroppedAndNobodyWaitsForIt() throws Exception {
         TestEvents.Stream stream = queueWithThreePatients("slow");
         String q = stream.queueId;
-        int before = fanOut.subscriberCount();
         AssertSubscriber<StreamItem> stuck = fanOut.subscribe(q, -1).subscribe().withSubscriber(AssertSubscriber.create(0));
         try (SseClient reader = stream(q, null)) {
             assertNotNull(reader.next(SOON));
@@ -295,7 +297,7 @@ class ScreenStreamTest extends PublishingTest {
             assertTrue(stuck.getFailure() instanceof BackPressureFailure, String.valueOf(stuck.getFailure()));
             assertTrue(stuck.getItems().isEmpty(), "it never asked for anything");
         }
-        await().atMost(SOON).until(() -> fanOut.subscriberCount() == before);
+        await().atMost(SOON).until(() -> fanOut.subscriberCount(q) == 0);
     }
 
     private static List<String> tickets(JsonNode line) {

@@ -150,7 +150,7 @@ class WaitingLinesViewTest extends PublishingTest {
                 .add(new PatientCalledAtCashier(q, "P-2", "D-2"));
         publish(stream);
 
-        viewer().get("/api/waiting-rooms/{q}/next-turn", q).then()
+        staff().get("/api/waiting-rooms/{q}/next-turn", q).then()
                 .body("cashierDesks.stationId", contains("D-1", "D-2"))
                 .body("cashierDesks.state", contains("Calling", "Calling"))
                 .body("cashierDesks.patientId", contains("P-1", "P-2"))

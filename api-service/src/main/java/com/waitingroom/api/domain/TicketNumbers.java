@@ -1,5 +1,6 @@
 package com.waitingroom.api.domain;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -39,6 +40,6 @@ final class TicketNumbers {
     }
 
     private static String format(long number, int digits) {
-        return String.format("%0" + digits + "d", number);
+        return String.format(Locale.ROOT, "%0" + digits + "d", number); // ASCII digits whatever the JVM's locale
     }
 }

@@ -40,7 +40,7 @@ public class DisplayPageResource {
     public Response page(@PathParam("queueId") String queueId) {
         return Response.ok(PAGE, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline';"
+                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'unsafe-inline';"
                         + " script-src 'unsafe-inline'; frame-ancestors 'none'")
                 .header("Referrer-Policy", "no-referrer").build();
     }

@@ -93,8 +93,9 @@ public class ScreenResource {
             @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) throws SQLException {
         long resumeFrom = parseLastEventId(lastEventId);
-        queries.queueVersion(queueId).orElseThrow(() -> queueNotFound(queueId));
-        return fanOut.subscribe(queueId, resumeFrom).map(item -> toEvent(sse, item));
+        long current = queries.queueVersion(queueId).orElseThrow(() -> queueNotFound(queueId));
+        // An id from the future (a restored database, another environment): start over rather than wait.
+        return fanOut.subscribe(queueId, resumeFrom > current ? -1 : resumeFrom).map(item -> toEvent(sse, item));
     }
 
     private static OutboundSseEvent toEvent(Sse sse, StreamItem item) {

@@ -5,6 +5,7 @@ import com.waitingroom.http.Problem;
 import com.waitingroom.projection.config.ProjectionConfig;
 import com.waitingroom.projection.store.ReadModelQueries;
 import com.waitingroom.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -35,8 +36,9 @@ import java.util.function.ToLongFunction;
  * injected {@link Clock} (tests fix it).
  *
  * <p>The lines (queue, monitor, next turn) need a bearer token with role viewer (a waiting-room screen),
- * or a staff role (receptionist, cashier, doctor: staff read what they act on), or admin; history and
- * trajectories (patient-level data) need a staff role or admin.
+ * or a staff role (receptionist, cashier, doctor: staff read what they act on), or admin; a viewer gets
+ * them without names ({@link PublicViews}). History and trajectories (patient-level data) need a staff
+ * role or admin.
  */
 @Path("/api/waiting-rooms/{queueId}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +52,8 @@ public class WaitingRoomResource {
     ProjectionConfig config;
     @Inject
     Clock clock;
+    @Inject
+    SecurityIdentity caller;
 
     @GET
     @Path("/queue")
@@ -63,7 +67,10 @@ public class WaitingRoomResource {
                           @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
         return conditional("queue", version, ifNoneMatch,
-                () -> found(queueId, queries.queueState(queueId, clock.instant())), Views.QueueState::version);
+                () -> {
+                    Views.QueueState view = found(queueId, queries.queueState(queueId, clock.instant()));
+                    return PublicViews.seesNames(caller) ? view : PublicViews.withoutNames(view);
+                }, Views.QueueState::version);
     }
 
     @GET
@@ -91,7 +98,10 @@ public class WaitingRoomResource {
                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) throws Exception {
         long version = requireQueue(queueId);
         return conditional("next-turn", version, ifNoneMatch,
-                () -> found(queueId, queries.nextTurn(queueId, clock.instant())), Views.NextTurn::version);
+                () -> {
+                    Views.NextTurn view = found(queueId, queries.nextTurn(queueId, clock.instant()));
+                    return PublicViews.seesNames(caller) ? view : PublicViews.withoutNames(view);
+                }, Views.NextTurn::version);
     }
 
     // Patient-level data (names, notes, outcomes, who did what): staff only, not a screen's viewer token.

@@ -94,10 +94,16 @@ public class DisplayFanOut {
         return subscribers.get();
     }
 
+    /** Open streams of one queue on this replica. */
+    public int subscriberCount(String queueId) {
+        QueueChannel channel = channels.get(queueId);
+        return channel == null ? 0 : channel.size();
+    }
+
     /**
      * The stream of {@code queueId}'s public view: the current snapshot (unless the client already holds
-     * {@code lastEventId}), then one snapshot per committed change, and heartbeats. Blocks for the first
-     * read when no other subscriber of this replica streams the queue.
+     * {@code lastEventId}), then one snapshot per committed change (bursts coalesce into the latest), and
+     * heartbeats. The first subscriber of a queue on this replica schedules its first read.
      */
     public Multi<StreamItem> subscribe(String queueId, long lastEventId) {
         return Multi.createFrom().<StreamItem>emitter(emitter -> {

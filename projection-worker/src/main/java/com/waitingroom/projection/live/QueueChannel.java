@@ -51,6 +51,10 @@ final class QueueChannel {
         return subscribers.isEmpty();
     }
 
+    int size() {
+        return subscribers.size();
+    }
+
     /** Sends a snapshot newer than the latest to every subscriber (older ones: a slower read lost a race). */
     void publish(StreamItem.Snapshot snapshot) {
         synchronized (publishing) {

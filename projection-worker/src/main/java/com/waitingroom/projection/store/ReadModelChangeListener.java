@@ -22,6 +22,8 @@ public final class ReadModelChangeListener implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(ReadModelChangeListener.class);
     private static final int POLL_MILLIS = 500;
+    /** getNotifications never writes: a silently dead connection is only noticed by a round trip. */
+    private static final long PING_MILLIS = 5000;
 
     private final DataSource dataSource;
     private final Consumer<Set<String>> changed;
@@ -85,7 +87,15 @@ public final class ReadModelChangeListener implements Runnable {
 
     private void listen(Connection connection) throws SQLException {
         PGConnection pg = connection.unwrap(PGConnection.class);
+        long lastPing = System.nanoTime();
         while (running) {
+            if (System.nanoTime() - lastPing > PING_MILLIS * 1_000_000) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setQueryTimeout(5);
+                    statement.execute("SELECT 1"); // throws on a dead connection: reconnect, refresh all
+                }
+                lastPing = System.nanoTime();
+            }
             PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
             if (notifications != null && notifications.length > 0) {
                 Set<String> queues = new HashSet<>();
