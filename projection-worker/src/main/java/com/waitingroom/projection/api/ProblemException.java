@@ -27,6 +27,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, code, detail);
     }
 
+    /** A queue the projection does not know (every view of an unknown queue answers the same). */
+    public static ProblemException queueNotFound(String queueId) {
+        return notFound("QUEUE_NOT_FOUND", "waiting queue '" + queueId + "' is unknown to the projection");
+    }
+
     public static ProblemException invalid(String field, String message) {
         return new ProblemException(400, "VALIDATION_FAILED", "invalid request",
                 List.of(new Problem.FieldError(field, message)));

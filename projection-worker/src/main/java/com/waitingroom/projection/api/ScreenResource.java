@@ -63,7 +63,8 @@ public class ScreenResource {
     @APIResponse(responseCode = "404", description = "Unknown queue",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response view(@PathParam("queueId") String queueId) throws SQLException {
-        Views.Display view = display.read(queueId, clock.instant()).orElseThrow(() -> queueNotFound(queueId));
+        Views.Display view = display.read(queueId, clock.instant())
+                .orElseThrow(() -> ProblemException.queueNotFound(queueId));
         return Response.ok(view).header(HttpHeaders.CACHE_CONTROL, "no-cache").build();
     }
 
@@ -93,7 +94,7 @@ public class ScreenResource {
             @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) throws SQLException {
         long resumeFrom = parseLastEventId(lastEventId);
-        long current = queries.queueVersion(queueId).orElseThrow(() -> queueNotFound(queueId));
+        long current = queries.queueVersion(queueId).orElseThrow(() -> ProblemException.queueNotFound(queueId));
         // An id from the future (a restored database, another environment): start over rather than wait.
         return fanOut.subscribe(queueId, resumeFrom > current ? -1 : resumeFrom).map(item -> toEvent(sse, item));
     }
@@ -119,9 +120,5 @@ public class ScreenResource {
             // reported below
         }
         throw ProblemException.invalid("Last-Event-ID", "must be the id of an event of this stream (a version >= 0)");
-    }
-
-    private static ProblemException queueNotFound(String queueId) {
-        return ProblemException.notFound("QUEUE_NOT_FOUND", "waiting queue '" + queueId + "' is unknown to the projection");
     }
 }

@@ -158,15 +158,11 @@ public class WaitingRoomResource {
 
     /** A view of a queue that existed a moment ago (queues are never deleted; a rebuild swaps them atomically). */
     private static <T> T found(String queueId, Optional<T> view) {
-        return view.orElseThrow(() -> queueNotFound(queueId));
-    }
-
-    private static ProblemException queueNotFound(String queueId) {
-        return ProblemException.notFound("QUEUE_NOT_FOUND", "waiting queue '" + queueId + "' is unknown to the projection");
+        return view.orElseThrow(() -> ProblemException.queueNotFound(queueId));
     }
 
     private long requireQueue(String queueId) throws SQLException {
-        return queries.queueVersion(queueId).orElseThrow(() -> queueNotFound(queueId));
+        return queries.queueVersion(queueId).orElseThrow(() -> ProblemException.queueNotFound(queueId));
     }
 
     /**
