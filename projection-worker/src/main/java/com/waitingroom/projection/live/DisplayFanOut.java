@@ -85,15 +85,6 @@ public class DisplayFanOut {
         readers.shutdownNow();
     }
 
-    /** Whether changes committed by any replica currently reach this replica's streams. */
-    public boolean isListening() {
-        return listener != null && listener.isListening();
-    }
-
-    public int subscriberCount() {
-        return subscribers.get();
-    }
-
     /** Open streams of one queue on this replica. */
     public int subscriberCount(String queueId) {
         QueueChannel channel = channels.get(queueId);

@@ -28,7 +28,6 @@ public final class ReadModelChangeListener implements Runnable {
     private final DataSource dataSource;
     private final Consumer<Set<String>> changed;
     private volatile boolean running = true;
-    private volatile boolean listening;
 
     public ReadModelChangeListener(DataSource dataSource, Consumer<Set<String>> changed) {
         this.dataSource = dataSource;
@@ -37,11 +36,6 @@ public final class ReadModelChangeListener implements Runnable {
 
     public void stop() {
         running = false;
-    }
-
-    /** True while the LISTEN connection is up (changes reach this replica's subscribers). */
-    public boolean isListening() {
-        return listening;
     }
 
     @Override
@@ -54,7 +48,6 @@ public final class ReadModelChangeListener implements Runnable {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + ReadModelChanges.CHANNEL);
                 }
-                listening = true;
                 if (lostOnce) {
                     LOG.info("read-model change LISTEN connection restored; refreshing every stream");
                 }
@@ -66,7 +59,6 @@ public final class ReadModelChangeListener implements Runnable {
                     unlisten(connection);
                 }
             } catch (SQLException | RuntimeException e) {
-                listening = false;
                 if (!running) {
                     return;
                 }
@@ -82,7 +74,6 @@ public final class ReadModelChangeListener implements Runnable {
                 retryMillis = Math.min(retryMillis * 2, 5000);
             }
         }
-        listening = false;
     }
 
     private void listen(Connection connection) throws SQLException {
