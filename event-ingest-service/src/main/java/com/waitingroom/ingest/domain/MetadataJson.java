@@ -1,10 +1,16 @@
 package com.waitingroom.ingest.domain;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -20,6 +26,8 @@ final class MetadataJson {
     static final int MAX_KEYS = EventParser.MAX_METADATA_KEYS;
     /** PostgreSQL numeric cannot hold arbitrary exponents; JSON numbers beyond this are refused. */
     private static final int MAX_NUMBER_EXPONENT = 1000;
+    /** Keys of one object checked for duplicates by a linear scan; a larger object uses a set. */
+    private static final int SMALL_OBJECT = 8;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private MetadataJson() {
@@ -84,12 +92,16 @@ final class MetadataJson {
                 errors.add(new FieldError(path, illegal));
             }
         } else if (node.isBigDecimal()) {
-            BigDecimal value = node.decimalValue();
-            if (Math.abs(value.scale()) > MAX_NUMBER_EXPONENT
-                    || Math.abs(value.precision() - value.scale()) > MAX_NUMBER_EXPONENT) {
+            if (!inRange(node.decimalValue())) {
                 errors.add(new FieldError(path, "number out of range"));
             }
         }
+    }
+
+    /** Whether PostgreSQL's numeric (so jsonb) can hold this number. */
+    static boolean inRange(BigDecimal value) {
+        return Math.abs(value.scale()) <= MAX_NUMBER_EXPONENT
+                && Math.abs(value.precision() - value.scale()) <= MAX_NUMBER_EXPONENT;
     }
 
     /** Compact JSON of a checked tree: the same text Jackson writes for it (numbers as their nodes print them). */
@@ -129,7 +141,7 @@ final class MetadataJson {
         }
     }
 
-    private static void string(String value, StringBuilder out) {
+    static void string(String value, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -154,12 +166,120 @@ final class MetadataJson {
     }
 
     /** UTF-8 length of checked text (no lone surrogates: a pair is 4 bytes). */
-    private static int utf8Length(CharSequence text) {
+    static int utf8Length(CharSequence text) {
         int bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
         }
         return bytes;
+    }
+
+    /**
+     * The metadata object the parser is on (its START_OBJECT was just read), read on as compact JSON: the same
+     * text {@link #toJson} writes from its tree; null when it breaks a rule (depth, keys, size, characters, numbers,
+     * duplicate keys), and then the tree tells which (used by {@link ValidEventsReader}).
+     */
+    static String copy(JsonParser json) throws IOException {
+        StringBuilder out = new StringBuilder(64);
+        int[] keys = { 0 };
+        if (!object(json, out, 1, keys) || keys[0] > MAX_KEYS) {
+            return null;
+        }
+        return utf8Length(out) <= MAX_BYTES ? out.toString() : null;
+    }
+
+    /** Copies an object whose START_OBJECT was just read; false when something in it is not accepted. */
+    private static boolean object(JsonParser json, StringBuilder out, int depth, int[] keys) throws IOException {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        out.append('{');
+        int start = out.length();
+        List<String> names = new ArrayList<>(4);
+        Set<String> manyNames = null;
+        String name;
+        while ((name = json.nextFieldName()) != null) {
+            if (++keys[0] > MAX_KEYS || Texts.illegalCharacter(name) != null) {
+                return false;
+            }
+            if (manyNames == null && names.size() == SMALL_OBJECT) {
+                manyNames = new HashSet<>(names);
+            }
+            if (manyNames != null ? !manyNames.add(name) : names.contains(name)) {
+                return false; // a duplicate key: the tree parser refuses the body
+            }
+            names.add(name);
+            if (out.length() > start) {
+                out.append(',');
+            }
+            string(name, out);
+            out.append(':');
+            if (!value(json, json.nextToken(), out, depth, keys)) {
+                return false;
+            }
+        }
+        out.append('}');
+        return true;
+    }
+
+    private static boolean value(JsonParser json, JsonToken token, StringBuilder out, int depth, int[] keys)
+            throws IOException {
+        switch (token) {
+            case START_OBJECT -> {
+                return object(json, out, depth + 1, keys);
+            }
+            case START_ARRAY -> {
+                if (depth + 1 > MAX_DEPTH) {
+                    return false;
+                }
+                out.append('[');
+                int start = out.length();
+                JsonToken item;
+                while ((item = json.nextToken()) != JsonToken.END_ARRAY) {
+                    if (out.length() > start) {
+                        out.append(',');
+                    }
+                    if (!value(json, item, out, depth + 1, keys)) {
+                        return false;
+                    }
+                }
+                out.append(']');
+                return true;
+            }
+            case VALUE_STRING -> {
+                String text = json.getText();
+                if (Texts.illegalCharacter(text) != null) {
+                    return false;
+                }
+                string(text, out);
+                return true;
+            }
+            case VALUE_NUMBER_INT -> {
+                // as the tree's IntNode/LongNode/BigIntegerNode print it (so "-0" is "0", as there)
+                switch (json.getNumberType()) {
+                    case INT -> out.append(json.getIntValue());
+                    case LONG -> out.append(json.getLongValue());
+                    default -> out.append(json.getBigIntegerValue());
+                }
+                return true;
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                // the tree's DecimalNode strips trailing zeros (1.50 is 1.5, 100.0 is 1E+2): so does this
+                BigDecimal number = json.getDecimalValue().stripTrailingZeros();
+                if (!inRange(number)) {
+                    return false;
+                }
+                out.append(number);
+                return true;
+            }
+            case VALUE_TRUE -> out.append("true");
+            case VALUE_FALSE -> out.append("false");
+            case VALUE_NULL -> out.append("null");
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 }
