@@ -3,10 +3,12 @@
 # the same run (issue 20). Persistent messages, a durable queue bound to the exchange, publisher confirms,
 # one consumer; every message is a real PatientCheckedIn envelope (kernel codec; its size is measured from
 # the stored rows and printed, and PerfTest publishes bodies of that size).
-#  warm-up: one relay pass and one PerfTest pass, not counted (a cold JVM spends most of its CPU compiling)
-#  rounds (RUNS, 3), interleaved so noise hits both:
+#  rounds (RUNS, 3, after a round 0 that is not counted: a cold JVM spends most of its CPU compiling, and
+#  the relay's first pass after an idle spell compiled again), interleaved so noise hits both:
 #   a. PerfTest (com.rabbitmq:perf-test, fetched through Maven): 1 producer, 1 consumer, confirms (at most
-#      PT_CONFIRM_WINDOW unconfirmed), persistent, durable queue, for PT_SECONDS; mean confirmed msgs/s
+#      PT_CONFIRM_WINDOW unconfirmed), persistent, durable queue, for PT_SECONDS; mean confirmed msgs/s of
+#      the seconds after its first PT_WARMUP_SECONDS (a new PerfTest JVM confirmed ~4,700 msgs/s in its first
+#      second and ~10,000 from its 9th on: its own start-up is not the broker's ceiling)
 #   b. relay: ROWS rows over 1,000 aggregates committed into the outbox in one transaction while the relay
 #      runs (it wakes on the NOTIFY); rate = rows / (last - first dispatched_at); the relay JVM's CPU per
 #      message over the phase; relay ÷ PerfTest
@@ -16,7 +18,7 @@
 #     and counts the outbox NOTIFYs the writers sent meanwhile (0 while the relay is awake)
 # Goal (issue 20): relay >= 0.8 of PerfTest at <= 60 us of relay CPU per message, in at least 2 of 3 rounds.
 # Uses its own database (waitingroom_outbox_bench), exchanges and queues; deletes them at the end.
-# Bounded: every wait has a timeout. Env: RUNS (3), ROWS (40000), WARMUP_ROWS (20000), PT_SECONDS (6),
+# Bounded: every wait has a timeout. Env: RUNS (3), ROWS (40000), PT_SECONDS (16), PT_WARMUP_SECONDS (8),
 # PT_CONFIRM_WINDOW (1000), HOT_ROWS (10000), RATE (1000), STEADY_SECONDS (20), BENCH_TRACE (none |
 # unsampled | sampled, see fill()), BENCH_THREAD_CPU=1 (the relay JVM's CPU per thread in each relay phase),
 # OUTBOX_APP (the quarkus-app directory to run, default outbox-worker/target/quarkus-app: point it at a
@@ -31,8 +33,8 @@ source bench/lib/common.sh
 
 RUNS=${RUNS:-3}
 ROWS=${ROWS:-40000}
-WARMUP_ROWS=${WARMUP_ROWS:-20000}
-PT_SECONDS=${PT_SECONDS:-6}
+PT_SECONDS=${PT_SECONDS:-16}
+PT_WARMUP_SECONDS=${PT_WARMUP_SECONDS:-8}
 PT_CONFIRM_WINDOW=${PT_CONFIRM_WINDOW:-1000}
 PERF_TEST_VERSION=2.22.1
 HOT_ROWS=${HOT_ROWS:-10000}
@@ -287,7 +289,13 @@ print_thread_cpu() { # $1 = before (thread_ticks), $2 = after, $3 = messages
   join -t$'\t' -a2 -e0 -o '0,1.2,2.2' <(echo "$1") <(echo "$2") \
     | awk -F'\t' -v n="$3" -v hz="$HZ" '$3 - $2 > 0 {printf "    %-28s %6.1f us/msg\n", $1, 1e6 * ($3 - $2) / hz / n}' | sort -k2 -t$'\t' -rn
 }
-# One relay phase: $1 rows over 1,000 aggregates (prefix $2) committed at once; prints "rate cpu_us_per_msg".
+# CPU ticks so far of the broker (every beam.smp) and of PostgreSQL (every postgres process: backends,
+# WAL writer, checkpointer), to show what each phase costs them per message.
+broker_ticks() { proc_ticks $(pgrep -x beam.smp); }
+pg_ticks() { proc_ticks $(pgrep -x postgres); }
+per_msg() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (n > 0 ? 1e6 * t / hz / n : 0) }'; }
+# One relay phase: $1 rows over 1,000 aggregates (prefix $2) committed at once; prints
+# "rate relay_cpu_us_per_msg broker_us_per_msg postgres_us_per_msg" (the fill's own work included in neither).
 relay_phase() {
   local rows=$1 prefix=$2 before_threads ticks expected
   expected=$(( $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") + rows ))
@@ -297,17 +305,21 @@ relay_phase() {
   ticks=$(proc_ticks "$WORKER_PID")
   local started=$SECONDS
   fill "$rows" 1000 "$prefix"
-  local filled=$SECONDS
+  local filled=$SECONDS broker pg
+  broker=$(broker_ticks); pg=$(pg_ticks)
   wait_dispatched "$expected" 180 >&2
   ticks=$(( $(proc_ticks "$WORKER_PID") - ticks ))
+  broker=$(( $(broker_ticks) - broker )); pg=$(( $(pg_ticks) - pg ))
   [[ -n "${BENCH_THREAD_CPU:-}" ]] && echo "    fill $((filled - started)) s, relayed within $((SECONDS - filled)) s more" >&2
   [[ -n "${BENCH_THREAD_CPU:-}" ]] && print_thread_cpu "$before_threads" "$(thread_ticks)" "$rows" >&2
   wait "$consumer" || true
-  echo "$(dispatch_rate "$prefix") $(awk -v t="$ticks" -v n="$rows" -v hz="$HZ" 'BEGIN { printf "%.0f", 1e6 * t / hz / n }')"
+  echo "$(dispatch_rate "$prefix") $(per_msg "$ticks" "$rows") $(per_msg "$broker" "$rows") $(per_msg "$pg" "$rows")"
 }
-# One PerfTest phase: prints "confirmed_rate client_cpu_us_per_msg".
+# One PerfTest phase on an empty queue: prints "confirmed_rate client_cpu_us_per_msg broker_us_per_msg".
 perftest_phase() {
-  local seconds=$1 log="$WORK/perftest.log" pid ticks=0 t
+  local seconds=$1 log="$WORK/perftest.log" pid ticks=0 t broker
+  bench_java setup "$PT_EXCHANGE" "$PT_QUEUE" >/dev/null 2>&1 # declared and purged: no backlog from a round before
+  broker=$(broker_ticks)
   java -Dlogback.configurationFile=/dev/null -cp "$(cat "$WORK/perftest.cp")" com.rabbitmq.perf.PerfTest \
     --uri "amqp://${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}@${RABBITMQ_HOST:-127.0.0.1}:${RABBITMQ_PORT:-5672}" \
     --exchange "$PT_EXCHANGE" --type topic --routing-key PatientCheckedIn --queue "$PT_QUEUE" --auto-delete false \
@@ -318,10 +330,14 @@ perftest_phase() {
     t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0); [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
   done
   wait "$pid" || { tail -20 "$log" >&2; echo "PerfTest failed" >&2; exit 1; }
-  # mean of the per-second "confirmed" samples, and the client's CPU (start-up included) per confirmed message
-  awk -v t="$ticks" -v hz="$HZ" '/confirmed: [0-9]+ msg\/s/ {
-      for (i = 1; i <= NF; i++) if ($i == "confirmed:") { sum += $(i + 1); n++ } }
-    END { rate = n ? sum / n : 0; printf "%.0f %.0f\n", rate, rate ? 1e6 * t / hz / (sum) : 0 }' "$log"
+  broker=$(( $(broker_ticks) - broker ))
+  # the mean of the per-second "confirmed" samples after its warm-up; the client's and broker's CPU per
+  # confirmed message over the whole run (the client's start-up included)
+  awk -v t="$ticks" -v b="$broker" -v hz="$HZ" -v from="$PT_WARMUP_SECONDS" '/confirmed: [0-9]+ msg\/s/ {
+      for (i = 1; i <= NF; i++) {
+        if ($i == "time") second = $(i + 1) + 0
+        if ($i == "confirmed:") { all += $(i + 1); if (second > from) { sum += $(i + 1); n++ } } } }
+    END { rate = n ? sum / n : 0; printf "%.0f %.0f %.0f\n", rate, all ? 1e6 * t / hz / all : 0, all ? 1e6 * b / hz / all : 0 }' "$log"
 }
 
 echo "== outbox-worker benchmark ($(nproc) cores, shared; $(date -u +%H:%M:%SZ); load average $(cut -d' ' -f1-3 /proc/loadavg); trace context: ${BENCH_TRACE:-none}) =="
@@ -337,24 +353,24 @@ wait_dispatched 1000 60
 echo "envelope: a real PatientCheckedIn, ${#TEMPLATE} bytes as encoded by the kernel codec, $SIZE bytes as stored and published (jsonb text); PerfTest bodies: $SIZE bytes"
 bench_java consume "$QUEUE" 1000 5 >/dev/null 2>&1 || true # drain
 
-echo "-- warm-up (not counted): relay $WARMUP_ROWS rows, PerfTest 3 s"
-read -r rate cpu < <(relay_phase "$WARMUP_ROWS" "warm-")
-echo "   relay $rate msgs/s, $cpu us CPU/msg"
-read -r pt_rate pt_cpu < <(perftest_phase 3)
-echo "   PerfTest $pt_rate msgs/s"
 psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
 
 met=0
 declare -a SUMMARY
-for run in $(seq 1 "$RUNS"); do
-  echo "-- round $run/$RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  read -r pt_rate pt_cpu < <(perftest_phase "$PT_SECONDS")
-  echo "   a. PerfTest: $pt_rate confirmed msgs/s (1 producer, 1 consumer, confirm window $PT_CONFIRM_WINDOW, $SIZE-byte persistent messages; client $pt_cpu us CPU/msg incl. start-up)"
-  read -r rate cpu < <(relay_phase "$ROWS" "tp$run-")
+for run in $(seq 0 "$RUNS"); do
+  echo "-- round $run/$RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))$([[ $run == 0 ]] && echo ' - warm-up, not counted')"
+  read -r pt_rate pt_cpu pt_broker_us < <(perftest_phase "$PT_SECONDS")
+  echo "   a. PerfTest: $pt_rate confirmed msgs/s (1 producer, 1 consumer, confirm window $PT_CONFIRM_WINDOW, $SIZE-byte persistent messages; client $pt_cpu us CPU/msg incl. start-up; broker $pt_broker_us us/msg)"
+  read -r rate cpu broker_us pg_us < <(relay_phase "$ROWS" "tp$run-")
   ratio=$(awk -v r="$rate" -v p="$pt_rate" 'BEGIN { printf "%.2f", (p > 0 ? r / p : 0) }')
   ok=$(awk -v q="$ratio" -v c="$cpu" 'BEGIN { print ((q >= 0.8 && c <= 60) ? "goal met" : "goal not met") }')
+  if [[ $run == 0 ]]; then
+    echo "   warm-up: PerfTest $pt_rate msgs/s, relay $rate msgs/s at $cpu us CPU/msg"
+    psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+    continue
+  fi
   [[ $ok == "goal met" ]] && met=$((met + 1))
-  echo "   b. relay: $ROWS rows over 1000 aggregates: $rate msgs/s, relay JVM $cpu us CPU/msg"
+  echo "   b. relay: $ROWS rows over 1000 aggregates: $rate msgs/s, relay JVM $cpu us CPU/msg; broker $broker_us us/msg, PostgreSQL $pg_us us/msg"
   echo "   relay / PerfTest = $ratio ($ok: >= 0.8 at <= 60 us/msg)"
   SUMMARY+=("round $run: PerfTest $pt_rate msgs/s | relay $rate msgs/s, $cpu us CPU/msg | ratio $ratio")
   psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
