@@ -172,13 +172,14 @@ final class ValidEventsReader {
                         return null;
                     }
                 }
-                default -> { // SEVERITY
+                case SEVERITY -> {
                     Severity level = value == JsonToken.VALUE_STRING ? Severity.fromWord(json.getText()) : null;
                     if (level == null) {
                         return null;
                     }
                     severity = level.name();
                 }
+                default -> throw new IllegalStateException("unknown field " + field);
             }
         }
         if (timestamp == null || service == null || message == null) {

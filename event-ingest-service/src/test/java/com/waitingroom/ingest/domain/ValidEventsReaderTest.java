@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import net.jqwik.api.Arbitraries;
@@ -37,19 +38,19 @@ class ValidEventsReaderTest {
 
     @Property(tries = 3000)
     void jsonBodiesAreAcceptedExactlyWhenTheTreeParserAcceptsThem(@ForAll("jsonBodies") String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        Outcome tree = Outcome.of(() -> parser.parseJsonReportingErrors(body));
-        EventParser.Parsed fast = reader.readJson(body, NOW);
-        check(text, tree, fast);
-        coverBothOutcomes(tree);
+        compare(text, parser::parseJsonReportingErrors, body -> reader.readJson(body, NOW));
     }
 
     @Property(tries = 1500)
     void ndjsonBodiesAreAcceptedExactlyWhenTheTreeParserAcceptsThem(@ForAll("ndjsonBodies") String text) {
+        compare(text, parser::parseNdjsonReportingErrors, body -> reader.readNdjson(body, NOW));
+    }
+
+    private static void compare(String text, Function<byte[], EventParser.Parsed> treeParser,
+            Function<byte[], EventParser.Parsed> tokenReader) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        Outcome tree = Outcome.of(() -> parser.parseNdjsonReportingErrors(body));
-        EventParser.Parsed fast = reader.readNdjson(body, NOW);
-        check(text, tree, fast);
+        Outcome tree = Outcome.of(() -> treeParser.apply(body));
+        check(text, tree, tokenReader.apply(body));
         coverBothOutcomes(tree);
     }
 
