@@ -1,6 +1,7 @@
 package com.waitingroom.ingest.domain;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -74,24 +75,30 @@ final class ValidEventsReader {
         }
     }
 
-    /** The events of a valid NDJSON body (one object per line, at most one trailing newline), or null. */
+    /**
+     * The events of a valid NDJSON body (one object per line, at most one trailing newline), or null. The body is
+     * decoded as the tree parser decodes it (Java's UTF-8 decoder, each line then parsed as text): parsed as
+     * bytes, Jackson would skip a byte-order mark, read a line with NUL bytes as UTF-16 and accept overlong UTF-8
+     * forms, where the tree parser sees U+FEFF, NULs and U+FFFD.
+     */
     EventParser.Parsed readNdjson(byte[] body, Instant now) {
-        int end = body.length;
-        if (end > 0 && body[end - 1] == '\n') {
+        char[] text = new String(body, StandardCharsets.UTF_8).toCharArray();
+        int end = text.length;
+        if (end > 0 && text[end - 1] == '\n') {
             end--;
         }
-        if (end > 0 && body[end - 1] == '\r') {
+        if (end > 0 && text[end - 1] == '\r') {
             end--;
         }
         List<IngestEvent> events = new ArrayList<>(Math.min(limits.maxBatchItems(), 1 + end / 64));
         int start = 0;
         while (start <= end) {
             int newline = start;
-            while (newline < end && body[newline] != '\n') {
+            while (newline < end && text[newline] != '\n') {
                 newline++;
             }
-            int lineEnd = newline > start && body[newline - 1] == '\r' ? newline - 1 : newline;
-            IngestEvent event = events.size() < limits.maxBatchItems() ? line(body, start, lineEnd, now) : null;
+            int lineEnd = newline > start && text[newline - 1] == '\r' ? newline - 1 : newline;
+            IngestEvent event = events.size() < limits.maxBatchItems() ? line(text, start, lineEnd, now) : null;
             if (event == null) {
                 return null; // also a blank line: the tree parser reports it
             }
@@ -101,8 +108,8 @@ final class ValidEventsReader {
         return new EventParser.Parsed(events, true);
     }
 
-    private IngestEvent line(byte[] body, int from, int to, Instant now) {
-        try (JsonParser json = factory.createParser(body, from, to - from)) {
+    private IngestEvent line(char[] text, int from, int to, Instant now) {
+        try (JsonParser json = factory.createParser(text, from, to - from)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

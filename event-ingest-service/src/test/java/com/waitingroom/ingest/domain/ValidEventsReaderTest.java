@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -63,12 +64,63 @@ class ValidEventsReaderTest {
         });
     }
 
+    /**
+     * Bytes that are not plain UTF-8 text: a byte-order mark, UTF-16, overlong and invalid UTF-8. Both paths must
+     * decode them alike (NDJSON: the tree parser decodes the body with Java's decoder, U+FFFD for what is invalid).
+     */
+    @Example
+    void bodiesThatAreNotPlainUtf8AreDecodedAsTheTreeParserDecodesThem() {
+        String event = "{\"timestamp\":\"2026-03-10T12:00:00Z\",\"service\":\"s\",\"message\":\"m\"}";
+        byte[] plain = event.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> bodies = List.of(
+                concat(new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF }, plain), // BOM
+                concat(plain, "\n".getBytes(StandardCharsets.UTF_8), new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF }, plain),
+                event.getBytes(StandardCharsets.UTF_16LE),
+                concat(new byte[] { (byte) 0xFF, (byte) 0xFE }, event.getBytes(StandardCharsets.UTF_16LE)),
+                event.replace("\"m\"", "\"@@\"").getBytes(StandardCharsets.UTF_8), // patched below: overlong "a"
+                event.replace("\"service\"", "\"servic@@\"").getBytes(StandardCharsets.UTF_8), // overlong "e" in a key
+                event.replace("\"m\"", "\"x\u00ffy\"").getBytes(StandardCharsets.ISO_8859_1)); // a lone 0xFF byte
+        overlong(bodies.get(4), (byte) 0xA1);
+        overlong(bodies.get(5), (byte) 0xA5);
+        for (byte[] body : bodies) {
+            String shown = java.util.HexFormat.of().formatHex(body);
+            check(shown, Outcome.of(() -> parser.parseNdjsonReportingErrors(body)), reader.readNdjson(body, NOW));
+            check(shown, Outcome.of(() -> parser.parseJsonReportingErrors(body)), reader.readJson(body, NOW));
+        }
+    }
+
+    /** Replaces the "@@" in a body by the overlong (invalid) two-byte UTF-8 form C1 xx of an ASCII letter. */
+    private static void overlong(byte[] body, byte second) {
+        for (int i = 0; i + 1 < body.length; i++) {
+            if (body[i] == '@' && body[i + 1] == '@') {
+                body[i] = (byte) 0xC1;
+                body[i + 1] = second;
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no @@ in the body");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
     /** The parser's public methods give the tree parser's answer either way (events, or the same errors). */
-    @Property(tries = 1000)
-    void theParserAnswersAsTheTreeParser(@ForAll("jsonBodies") String text) {
+    @Property(tries = 600)
+    void theParserAnswersAsTheTreeParser(@ForAll("jsonBodies") String json, @ForAll("ndjsonBodies") String ndjson) {
+        sameAnswer(json, parser::parseJsonReportingErrors, parser::parseJson);
+        sameAnswer(ndjson, parser::parseNdjsonReportingErrors, parser::parseNdjson);
+    }
+
+    private static void sameAnswer(String text, Function<byte[], EventParser.Parsed> treeParser,
+            Function<byte[], EventParser.Parsed> parse) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        Outcome tree = Outcome.of(() -> parser.parseJsonReportingErrors(body));
-        Outcome both = Outcome.of(() -> parser.parseJson(body));
+        Outcome tree = Outcome.of(() -> treeParser.apply(body));
+        Outcome both = Outcome.of(() -> parse.apply(body));
         assertEquals(tree.code, both.code, text);
         assertEquals(tree.errors, both.errors, text);
         if (tree.parsed != null) {
@@ -246,7 +298,9 @@ class ValidEventsReaderTest {
                 Tuple.of(6, jsonObject(1, false)),
                 Tuple.of(2, Arbitraries.of("[]", "\"text\"", "1", "{\"a\":1,\"a\":2}", "{\"k\\u0000\":1}", "{\"n\":1e5000}",
                         "{\"n\":1e-5000}", "{\"big\":\"" + "m".repeat(16 * 1024) + "\"}")),
-                Tuple.of(1, Arbitraries.integers().between(101, 105).map(ValidEventsReaderTest::manyKeys)));
+                Tuple.of(1, Arbitraries.integers().between(101, 105).map(ValidEventsReaderTest::manyKeys)),
+                // more than 100 keys in all, none of its objects over 100
+                Tuple.of(1, Arbitraries.integers().between(48, 52).map(n -> "{\"a\":" + manyKeys(n) + ",\"b\":" + manyKeys(n) + "}")));
         return pick(clean, valid, invalid);
     }
 
