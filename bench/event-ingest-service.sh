@@ -79,14 +79,7 @@ psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_ADMIN_USER" -d postgres 
 psql_admin -qc "DROP DATABASE IF EXISTS \"$PG_DB\"" -c "CREATE DATABASE \"$PG_DB\" OWNER \"$PG_USER\""
 
 # CPU ticks (user + system) used so far by the service's JVM and by the PostgreSQL backends serving it.
-gc_ticks() { # the JVM's garbage-collector threads
-  local total=0 task
-  for task in /proc/"$1"/task/*; do
-    grep -Eq '^(GC |G1 )' "$task/comm" 2>/dev/null || continue
-    total=$((total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
+gc_ticks() { thread_group_ticks '^(GC |G1 )' "$@"; } # the JVM's garbage-collector threads
 cpu_ticks() {
   echo "jvm_ticks=$(proc_ticks "$SERVICE_PID") jit_ticks=$(jit_ticks "$SERVICE_PID") gc_ticks=$(gc_ticks "$SERVICE_PID")" \
        "pg_ticks=$(proc_ticks $(psql_admin -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$PG_DB'"))"

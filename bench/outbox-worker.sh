@@ -35,6 +35,7 @@ RUNS=${RUNS:-3}
 ROWS=${ROWS:-40000}
 PT_SECONDS=${PT_SECONDS:-16}
 PT_WARMUP_SECONDS=${PT_WARMUP_SECONDS:-8}
+(( PT_SECONDS > PT_WARMUP_SECONDS + 1 )) || { echo "PT_SECONDS must exceed PT_WARMUP_SECONDS + 1 (its rate is the mean of the seconds after the warm-up)" >&2; exit 1; }
 PT_CONFIRM_WINDOW=${PT_CONFIRM_WINDOW:-1000}
 PERF_TEST_VERSION=2.22.1
 HOT_ROWS=${HOT_ROWS:-10000}
@@ -282,7 +283,7 @@ dispatch_rate() { # rows dispatched per second between the first and last dispat
 }
 thread_ticks() { # name<TAB>ticks of every thread of the relay JVM (digits folded, so pools add up)
   for task in /proc/"$WORKER_PID"/task/*; do
-    printf '%s\t%s\n' "$(tr -d '\n' < "$task/comm" | tr '0-9' '#')" "$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)"
+    printf '%s\t%s\n' "$(tr -d '\n' < "$task/comm" | tr '0-9' '#')" "$(stat_ticks "$task/stat")"
   done | awk -F'\t' '{t[$1] += $2} END {for (n in t) print n "\t" t[n]}' | sort
 }
 print_thread_cpu() { # $1 = before (thread_ticks), $2 = after, $3 = messages
@@ -327,7 +328,7 @@ perftest_phase() {
     --time "$seconds" > "$log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do # its CPU, read until it exits
-    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0); [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
+    t=$(stat_ticks "/proc/$pid/stat"); [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
   done
   wait "$pid" || { tail -20 "$log" >&2; echo "PerfTest failed" >&2; exit 1; }
   broker=$(( $(broker_ticks) - broker ))

@@ -11,26 +11,37 @@ wait_ready() {
   echo "not ready: $1" >&2; tail -40 "$3"; exit 1
 }
 
+# stat_ticks <file>: user + system clock ticks of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file, 0 if
+# it is gone. The fields are counted after the ")" that ends the name: a thread name may hold spaces
+# ("C2 CompilerThre", "GC Thread#0"), which shifted awk's fields and read utime + cmajflt instead.
+stat_ticks() {
+  sed 's/.*) //' "$1" 2>/dev/null | awk '{ t = $12 + $13 } END { print t + 0 }'
+}
+
 # proc_ticks <pid>...: CPU clock ticks (user + system) used so far by these processes together.
 proc_ticks() {
   local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  for pid in "$@"; do total=$((total + $(stat_ticks "/proc/$pid/stat"))); done
+  echo "$total"
+}
+
+# thread_group_ticks <regex> <pid>...: the clock ticks of the threads of these processes whose name matches.
+thread_group_ticks() {
+  local pattern=$1 total=0 pid task
+  shift
+  for pid in "$@"; do
+    for task in /proc/"$pid"/task/*; do
+      grep -Eq "$pattern" "$task/comm" 2>/dev/null || continue
+      total=$((total + $(stat_ticks "$task/stat")))
+    done
+  done
   echo "$total"
 }
 
 # jit_ticks <pid>...: CPU clock ticks used so far by the JIT compiler threads of these JVMs. A
 # benchmark that still sees them busy measures a JVM that is compiling, not its steady state
 # (on these 2 cores, three JVMs under load kept their compilers ~30 % busy each for about a minute).
-jit_ticks() {
-  local total=0 pid task
-  for pid in "$@"; do
-    for task in /proc/"$pid"/task/*; do
-      grep -q 'Compiler' "$task/comm" 2>/dev/null || continue
-      total=$((total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
-    done
-  done
-  echo "$total"
-}
+jit_ticks() { thread_group_ticks 'Compiler' "$@"; }
 
 # bench_issuer DIR ROLE SUBJECT: a throw-away token issuer for one bench run (key pair under DIR, via
 # deploy/local/local-issuer.sh): exports AUTH_ISSUER/AUTH_JWKS_URL/AUTH_AUDIENCE for the services it
