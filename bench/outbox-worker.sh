@@ -319,7 +319,7 @@ relay_phase() {
 # One PerfTest phase on an empty queue: prints "confirmed_rate client_cpu_us_per_msg broker_us_per_msg".
 perftest_phase() {
   local seconds=$1 log="$WORK/perftest.log" pid ticks=0 t broker
-  bench_java setup "$PT_EXCHANGE" "$PT_QUEUE" >/dev/null 2>&1 # declared and purged: no backlog from a round before
+  bench_java setup "$PT_EXCHANGE" "$PT_QUEUE" >/dev/null || { echo "could not declare/purge the PerfTest queue" >&2; exit 1; } # declared and purged: no backlog from a round before
   broker=$(broker_ticks)
   java -Dlogback.configurationFile=/dev/null -cp "$(cat "$WORK/perftest.cp")" com.rabbitmq.perf.PerfTest \
     --uri "amqp://${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}@${RABBITMQ_HOST:-127.0.0.1}:${RABBITMQ_PORT:-5672}" \
@@ -328,7 +328,8 @@ perftest_phase() {
     --time "$seconds" > "$log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do # its CPU, read until it exits
-    t=$(stat_ticks "/proc/$pid/stat"); [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
+    t=$(stat_ticks "/proc/$pid/stat" 2>/dev/null) || break # it exited between the check and the read
+    [[ $t -gt $ticks ]] && ticks=$t; sleep 0.1
   done
   wait "$pid" || { tail -20 "$log" >&2; echo "PerfTest failed" >&2; exit 1; }
   broker=$(( $(broker_ticks) - broker ))
@@ -360,9 +361,9 @@ met=0
 declare -a SUMMARY
 for run in $(seq 0 "$RUNS"); do
   echo "-- round $run/$RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))$([[ $run == 0 ]] && echo ' - warm-up, not counted')"
-  read -r pt_rate pt_cpu pt_broker_us < <(perftest_phase "$PT_SECONDS")
+  read -r pt_rate pt_cpu pt_broker_us < <(perftest_phase "$PT_SECONDS") || { echo "the PerfTest phase failed (above)" >&2; exit 1; }
   echo "   a. PerfTest: $pt_rate confirmed msgs/s (1 producer, 1 consumer, confirm window $PT_CONFIRM_WINDOW, $SIZE-byte persistent messages; client $pt_cpu us CPU/msg incl. start-up; broker $pt_broker_us us/msg)"
-  read -r rate cpu broker_us pg_us < <(relay_phase "$ROWS" "tp$run-")
+  read -r rate cpu broker_us pg_us < <(relay_phase "$ROWS" "tp$run-") || { echo "the relay phase failed (above)" >&2; exit 1; }
   ratio=$(awk -v r="$rate" -v p="$pt_rate" 'BEGIN { printf "%.2f", (p > 0 ? r / p : 0) }')
   ok=$(awk -v q="$ratio" -v c="$cpu" 'BEGIN { print ((q >= 0.8 && c <= 60) ? "goal met" : "goal not met") }')
   if [[ $run == 0 ]]; then

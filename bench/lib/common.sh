@@ -15,7 +15,7 @@ wait_ready() {
 # it is gone. The fields are counted after the ")" that ends the name: a thread name may hold spaces
 # ("C2 CompilerThre", "GC Thread#0"), which shifted awk's fields and read utime + cmajflt instead.
 stat_ticks() {
-  sed 's/.*) //' "$1" 2>/dev/null | awk '{ t = $12 + $13 } END { print t + 0 }'
+  sed 's/.*) //' "$1" 2>/dev/null | awk '{ t = $12 + $13 } END { print t + 0 }' || true # a thread or process gone: 0 (pipefail)
 }
 
 # proc_ticks <pid>...: CPU clock ticks (user + system) used so far by these processes together.
