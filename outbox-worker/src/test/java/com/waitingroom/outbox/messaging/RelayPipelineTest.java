@@ -170,6 +170,49 @@ class RelayPipelineTest {
         }
     }
 
+    @Test
+    void aBatchThatCannotBeCommittedTakesTheBatchesSentAfterItBackWithIt() throws Exception {
+        String poisoned = "pipe-uncommittable-" + UUID.randomUUID();
+        String healthy = "pipe-behind-" + UUID.randomUUID();
+        RelayEngine.Settings configured = OutboxRelay.settingsOf(config);
+        RelayEngine.Settings threeDeep = new RelayEngine.Settings(configured.batchSize(), 1, configured.safetyPoll(),
+                configured.linger(), configured.lingerPoll(), configured.confirmTimeout(), configured.mandatory(),
+                configured.maxAttempts(), configured.rowBackoff(), configured.outageBackoff(), 3);
+        try (TestConsumer consumer = new TestConsumer("#"); Connection admin = TestOutbox.connect()) {
+            // The status update of the batch holding the poisoned aggregate's first row fails (as when the
+            // database connection drops between the confirms and the commit) until the trigger is dropped.
+            admin.createStatement().execute("""
+                    CREATE FUNCTION refuse_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'test: this batch cannot be committed'; END $$""");
+            admin.createStatement().execute("CREATE TRIGGER refuse_dispatch BEFORE UPDATE ON outbox FOR EACH ROW"
+                    + " WHEN (OLD.aggregate_id = '" + poisoned + "' AND OLD.aggregate_version = 1"
+                    + " AND NEW.status = 'dispatched') EXECUTE FUNCTION refuse_dispatch()");
+            RelayEngine engine = new RelayEngine("uncommittable-test", dataSource, connector, threeDeep,
+                    new RelayMetrics(new SimpleMeterRegistry()));
+            try {
+                TestOutbox.commit(interleaved(poisoned, healthy, 150)); // three full batches
+                engine.start();
+                // Batches sent behind the failing one are confirmed, but none may commit: later versions
+                // of both aggregates would be marked dispatched before version 1 (the relay retries meanwhile).
+                await().atMost(Duration.ofSeconds(10)).until(() -> consumer.forAggregates(Set.of(healthy)).stream()
+                        .anyMatch(r -> r.version() > 50)); // the second batch went out behind the first
+                Thread.sleep(2000);
+                assertEquals(0, TestOutbox.count("SELECT count(*) FROM outbox WHERE status = 'dispatched'"),
+                        "nothing is marked dispatched while the batch before it cannot commit");
+                admin.createStatement().execute("DROP TRIGGER refuse_dispatch ON outbox");
+                await().atMost(Duration.ofSeconds(30)).until(() -> TestOutbox.count(
+                        "SELECT count(*) FROM outbox WHERE status <> 'dispatched'") == 0);
+            } finally {
+                engine.close();
+                admin.createStatement().execute("DROP TRIGGER IF EXISTS refuse_dispatch ON outbox");
+                admin.createStatement().execute("DROP FUNCTION IF EXISTS refuse_dispatch()");
+            }
+            Thread.sleep(300);
+            assertLastCopiesInOrder(consumer.forAggregates(Set.of(poisoned)));
+            assertLastCopiesInOrder(consumer.forAggregates(Set.of(healthy)));
+        }
+    }
+
     private static List<EventEnvelope> interleaved(String a, String b, int versions) {
         List<EventEnvelope> events = new ArrayList<>();
         for (long v = 1; v <= versions; v++) {
