@@ -62,6 +62,7 @@ public class GroupCommitAppender {
                 SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope,
                        traceparent, tracestate
                 FROM cmd_events
+                ORDER BY aggregate_id, version -- ids rise with versions: the relay's claim relies on it
                 RETURNING 1
             ), new_snapshots AS (
                 INSERT INTO snapshots (aggregate_id, aggregate_type, version, state_schema, state)

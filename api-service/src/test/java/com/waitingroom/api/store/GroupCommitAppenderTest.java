@@ -90,6 +90,39 @@ class GroupCommitAppenderTest {
         appender.append(createQueue(prefix + "clash", 2)).await().atMost(Duration.ofSeconds(10));
     }
 
+    @Test
+    void outboxIdsRiseWithVersionsPerAggregate() throws Exception {
+        // The property outbox-worker's claim relies on (an earlier version never has a higher outbox id),
+        // over grouped statements of several multi-event commands, in two rounds.
+        String prefix = "gc-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        for (long from = 1; from <= 5; from += 4) {
+            List<CompletableFuture<Void>> appends = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String queueId = prefix + i;
+                List<com.waitingroom.kernel.EventEnvelope> events = new ArrayList<>();
+                for (long version = from; version < from + 4; version++) {
+                    events.addAll(createQueue(queueId, version).events());
+                }
+                appends.add(start(appender.append(new AppendBatch(queueId, from - 1, events, null, null))));
+            }
+            for (CompletableFuture<Void> append : appends) {
+                append.get();
+            }
+        }
+        try (Connection connection = LocalInfra.connect(DB);
+             PreparedStatement statement = connection.prepareStatement("""
+                     SELECT count(*) FILTER (WHERE aggregate_version <> rank) AS out_of_order, count(*) AS total
+                     FROM (SELECT aggregate_version, row_number() OVER (PARTITION BY aggregate_id ORDER BY id) AS rank
+                           FROM outbox WHERE aggregate_id LIKE ? || '%') o""")) {
+            statement.setString(1, prefix);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                assertEquals(80, rows.getInt("total"));
+                assertEquals(0, rows.getInt("out_of_order"), "outbox ids in version order per aggregate");
+            }
+        }
+    }
+
     private record Counts(int events, int outbox, int largestCommit) {
     }
 
