@@ -11,7 +11,6 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -45,16 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * delivered in time if a NOTIFY or the handshake's final claim picks it up.
  */
 @QuarkusTest
-@TestProfile(CoalescedNotifyTest.NoApplicationRelay.class)
+@TestProfile(ApplicationRelayOff.class)
 @QuarkusTestResource(OutboxTestInfra.class)
 class CoalescedNotifyTest {
-
-    public static class NoApplicationRelay implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("outbox.relay-enabled", "false");
-        }
-    }
 
     private static final Duration NO_SAFETY_POLL = Duration.ofMinutes(10);
     private static final Duration DELIVERY = Duration.ofSeconds(30);

@@ -30,11 +30,12 @@ public final class RelayStore {
      * used, so a transaction committing out of id order is simply picked up by the next claim.
      * The rows of this worker's own batch in flight (published on the same channel, awaiting their
      * confirms) do not hold their successors back: the next batch follows them on that channel.
-     * The per-aggregate look-ups are skipped when no pending row below the batch's last id was passed
-     * over (locked elsewhere, or backing off): an aggregate's outbox ids rise with its versions (a
-     * version is written by the statement that saw the one before committed, and one statement inserts
-     * an aggregate's events in version order), and a dead row's successors are not candidates at all,
-     * so an earlier version that is not in this batch or in flight here would be such a row.
+     * The per-aggregate look-ups are skipped when no due row below the batch's last id was passed over
+     * (typically: locked by another worker or replica). An aggregate's outbox ids rise with its versions
+     * (api-service writes a version only once the one before it committed, and inserts one statement's
+     * rows ordered by aggregate and version), so an earlier version of a candidate that is neither in
+     * this batch nor in flight here lies below it; it cannot be dead or backing off (the candidate would
+     * then be left out as stuck), nor a successor of such a row (those come after the candidate).
      */
     private static final String CLAIM = """
             WITH stuck AS (
@@ -56,11 +57,14 @@ public final class RelayStore {
                 ORDER BY o.id
                 LIMIT ?
                 FOR UPDATE OF o SKIP LOCKED
-            ), skipped AS MATERIALIZED ( -- a pending row below the batch that is neither in it nor in flight here
+            ), skipped AS MATERIALIZED ( -- a due row below the batch that is neither in it nor in flight here
                 SELECT EXISTS (SELECT 1 FROM outbox o
-                               WHERE o.status = 'pending' AND o.id < (SELECT max(id) FROM candidates)
+                               WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+                                 AND o.id < (SELECT max(id) FROM candidates)
                                  AND o.id NOT IN (SELECT id FROM candidates)
-                                 AND o.id NOT IN (SELECT unnest(?::bigint[]))) AS found
+                                 AND o.id NOT IN (SELECT unnest(?::bigint[]))
+                                 AND NOT EXISTS (SELECT 1 FROM stuck s WHERE s.aggregate_id = o.aggregate_id
+                                                   AND s.from_version < o.aggregate_version)) AS found
             ), blockers AS MATERIALIZED ( -- one look-up per aggregate, not one (or two) per claimed row
                 SELECT a.aggregate_id,
                        (SELECT o.aggregate_version FROM outbox o

@@ -1,13 +1,14 @@
 package com.waitingroom.outbox.store;
 
 import com.waitingroom.kernel.EventEnvelope;
+import com.waitingroom.outbox.ApplicationRelayOff;
 import com.waitingroom.outbox.OutboxTestInfra;
 import com.waitingroom.outbox.TestOutbox;
 import com.waitingroom.outbox.domain.OutboxRow;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -30,19 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * claim that always looks up flags.
  */
 @QuarkusTest
-@TestProfile(ClaimShortcutTest.NoApplicationRelay.class)
+@TestProfile(ApplicationRelayOff.class)
 @QuarkusTestResource(OutboxTestInfra.class)
 class ClaimShortcutTest {
 
-    /** The application's relay stays off: the test's claims are the only ones. */
-    public static class NoApplicationRelay implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("outbox.relay-enabled", "false");
+    private static final int TRIALS = 60;
+
+    @AfterEach
+    void removeTheRowsLeft() throws SQLException { // dead, backing-off and pending rows of the last trial
+        try (Connection connection = TestOutbox.connect()) {
+            connection.createStatement().executeUpdate("DELETE FROM outbox");
         }
     }
-
-    private static final int TRIALS = 60;
 
     @Test
     void theClaimFlagsTheSameRowsAsTheClaimThatAlwaysLooksUp() throws Exception {
