@@ -10,7 +10,7 @@
 #      the seconds after its first PT_WARMUP_SECONDS (a new PerfTest JVM confirmed ~4,700 msgs/s in its first
 #      second and ~10,000 from its 9th on: its own start-up is not the broker's ceiling)
 #   a'. (PT_WITH_PROPERTIES=1, the default) the same, each message carrying the relay's AMQP properties and
-#      headers (the wire contract costs the broker: 15,200-15,500 against 17,300-18,100 msgs/s plain on
+#      headers (the wire contract costs the broker: 14,200-15,500 against 16,900-18,100 msgs/s plain on
 #      2026-12-01); a diagnostic only: the goal is against a.
 #   b. relay: ROWS rows over 1,000 aggregates committed into the outbox in one transaction while the relay
 #      runs (it wakes on the NOTIFY); rate = rows / (last - first dispatched_at); the relay JVM's CPU per
@@ -63,7 +63,7 @@ psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PO
 bench_java() { java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench "$@"; }
 
 cleanup() {
-  [[ -n "$CONSUMER_PID" ]] && kill "$CONSUMER_PID" 2>/dev/null
+  if [[ -n "$CONSUMER_PID" ]]; then kill "$CONSUMER_PID" 2>/dev/null || true; fi
   if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
     kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true
   fi
@@ -267,6 +267,7 @@ consumed() { cat "$WORK/consumed" 2>/dev/null || echo 0; } # messages the run's 
 wait_consumed() { # $1 = expected received messages, $2 = timeout s
   for _ in $(seq 1 $(( $2 * 20 ))); do
     [[ $(consumed) -ge $1 ]] && return 0
+    kill -0 "$CONSUMER_PID" 2>/dev/null || { echo "the bench consumer died:" >&2; tail -5 "$WORK/consumer.log" >&2; exit 1; }
     sleep 0.05
   done
   echo "TIMED OUT waiting for $1 messages (received $(consumed))"
@@ -436,7 +437,7 @@ wait_consumed "$hot_consumed" 120
 wait_dispatched "$HOT_ROWS" 60
 echo "   $(dispatch_rate "hot-") msgs/s"
 psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
-kill "$CONSUMER_PID"; wait "$CONSUMER_PID" 2>/dev/null || true; CONSUMER_PID="" # the latency phase has its own
+kill "$CONSUMER_PID" 2>/dev/null || true; wait "$CONSUMER_PID" 2>/dev/null || true; CONSUMER_PID="" # the latency phase has its own
 
 echo "-- latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
 relay_ticks_before=$(proc_ticks "$WORKER_PID")
