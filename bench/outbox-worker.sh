@@ -60,7 +60,8 @@ CONSUMER_PID=""
 HZ=$(getconf CLK_TCK)
 
 psql_db() { PGPASSWORD=${PG_PASSWORD:-waitingroom} psql -h "$PG_HOST" -p "$PG_PORT" -U "${PG_USER:-waitingroom}" -d "$DB" -qtAX "$@"; }
-bench_java() { java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench "$@"; }
+BENCH_JVM=(-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider) # + the class path, once CP is known
+bench_java() { java "${BENCH_JVM[@]}" -cp "$CP:$WORK" OutboxBench "$@"; }
 
 cleanup() {
   if [[ -n "$CONSUMER_PID" ]]; then kill "$CONSUMER_PID" 2>/dev/null || true; fi
@@ -327,9 +328,9 @@ per_msg() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (n > 0 ?
 # One relay phase: $1 rows over 1,000 aggregates (prefix $2) committed at once; prints
 # "rate relay_cpu_us_per_msg broker_us_per_msg postgres_us_per_msg" (the fill's own work included in neither).
 relay_phase() {
-  local rows=$1 prefix=$2 before_threads ticks expected consumed consumer_ticks
+  local rows=$1 prefix=$2 before_threads ticks expected received consumer_ticks
   expected=$(( $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") + rows ))
-  consumed=$(( $(consumed) + rows ))
+  received=$(( $(consumed) + rows ))
   consumer_ticks=$(proc_ticks "$CONSUMER_PID")
   [[ -n "${BENCH_THREAD_CPU:-}" ]] && before_threads=$(thread_ticks)
   ticks=$(proc_ticks "$WORKER_PID")
@@ -339,7 +340,7 @@ relay_phase() {
   broker=$(broker_ticks); pg=$(pg_ticks)
   # Waits for the consumer's count, not a count(*) of the outbox every 100 ms (that cost PostgreSQL CPU on the
   # same two cores while the relay worked; PerfTest's phase has no poller).
-  wait_consumed "$consumed" 180 >&2
+  wait_consumed "$received" 180 >&2
   wait_dispatched "$expected" 60 >&2
   echo "    bench consumer (warm JVM): $(per_msg $(( $(proc_ticks "$CONSUMER_PID") - consumer_ticks )) "$rows") us CPU/msg" >&2
   ticks=$(( $(proc_ticks "$WORKER_PID") - ticks ))
@@ -388,8 +389,8 @@ wait_dispatched 1000 60
 echo "envelope: a real PatientCheckedIn, ${#TEMPLATE} bytes as encoded by the kernel codec, $SIZE bytes as stored and published (jsonb text); PerfTest bodies: $SIZE bytes"
 # One consumer JVM for the relay and hot-aggregate phases (a JVM started per phase spent ~50 us CPU per
 # message of its 4-s phase on its start-up and JIT, on the cores the relay needs; PerfTest's rate is taken warm).
-(exec java -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$CP:$WORK" OutboxBench serve "$QUEUE" \
-  "$WORK/consumed") > "$WORK/consumer.log" 2>&1 & # exec: $! is the JVM itself (its CPU is read, it is killed later)
+(exec java "${BENCH_JVM[@]}" -cp "$CP:$WORK" OutboxBench serve "$QUEUE" "$WORK/consumed") > "$WORK/consumer.log" 2>&1 &
+# exec (not bench_java, a function): $! is the JVM itself, whose CPU is read and which is killed later
 CONSUMER_PID=$!
 wait_consumed 1000 30 # the envelope-size rows
 
@@ -431,9 +432,9 @@ for run in $(seq 0 "$RUNS"); do
 done
 
 echo "-- hot aggregate: $HOT_ROWS rows of one aggregate"
-hot_consumed=$(( $(consumed) + HOT_ROWS ))
+hot_received=$(( $(consumed) + HOT_ROWS ))
 fill "$HOT_ROWS" 1 "hot-"
-wait_consumed "$hot_consumed" 120
+wait_consumed "$hot_received" 120
 wait_dispatched "$HOT_ROWS" 60
 echo "   $(dispatch_rate "hot-") msgs/s"
 psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"

@@ -98,6 +98,13 @@ public final class TestOutbox {
         }
     }
 
+    /** Removes every outbox row (rows other tests, or an earlier trial, left behind). */
+    public static void deleteAll() throws SQLException {
+        try (Connection connection = connect()) {
+            connection.createStatement().executeUpdate("DELETE FROM outbox");
+        }
+    }
+
     public static long count(String sql) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement(sql);

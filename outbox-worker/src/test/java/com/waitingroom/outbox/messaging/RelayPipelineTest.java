@@ -57,9 +57,7 @@ class RelayPipelineTest {
 
     @BeforeEach
     void worker() throws Exception {
-        try (Connection connection = TestOutbox.connect()) { // rows other tests left behind
-            connection.createStatement().executeUpdate("DELETE FROM outbox");
-        }
+        TestOutbox.deleteAll(); // rows other tests left behind
         connector = new RabbitConnector(LocalInfra.rabbitHost(), LocalInfra.rabbitPort(), LocalInfra.rabbitUser(),
                 LocalInfra.rabbitPassword(), "/", OutboxTestInfra.EXCHANGE);
         publisher = new ConfirmingPublisher(connector, false, config.confirmTimeout());
