@@ -2,6 +2,7 @@ package com.waitingroom.outbox;
 
 import com.waitingroom.kernel.EventEnvelope;
 import com.waitingroom.kernel.Routing;
+import com.waitingroom.outbox.store.RelayStore;
 import com.waitingroom.security.Roles;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,6 +89,30 @@ class OutboxWorkerTest {
                 .statusCode(403).contentType("application/problem+json").body("code", equalTo("ROLE_NOT_ALLOWED"));
         given().header("Authorization", BEARER).get("/admin/outbox/counts").then().statusCode(200);
         given().post("/admin/outbox/dead/requeue?eventType=X").then().statusCode(401);
+    }
+
+    @Test
+    void countsRelayedRowsWhereverTheyAreKept() throws Exception {
+        long before = dispatchedCount();
+        String queueId = "counted-" + UUID.randomUUID();
+        try (Connection connection = TestOutbox.connect()) {
+            connection.setAutoCommit(false);
+            List<Long> ids = TestOutbox.append(connection, List.of(TestOutbox.checkIn(queueId, 1), TestOutbox.checkIn(queueId, 2)));
+            // one marked in place, as a relay from before V23 did; one moved to the dispatched log, as the relay does now
+            try (PreparedStatement mark = connection.prepareStatement(
+                    "UPDATE outbox SET status = 'dispatched', dispatched_at = now() WHERE id = ?")) {
+                mark.setLong(1, ids.get(0));
+                mark.executeUpdate();
+            }
+            new RelayStore().markDispatched(connection, List.of(ids.get(1)));
+            connection.commit();
+        }
+        assertEquals(before + 2, dispatchedCount());
+    }
+
+    private static long dispatchedCount() {
+        return given().header("Authorization", BEARER).get("/admin/outbox/counts").then().statusCode(200)
+                .extract().jsonPath().getLong("dispatched");
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.waitingroom.outbox.messaging.RabbitConnector;
 import com.waitingroom.outbox.messaging.RelayEngine;
 import com.waitingroom.outbox.messaging.RelayMetrics;
 import com.waitingroom.outbox.store.OutboxMaintenance;
+import com.waitingroom.outbox.store.RelayStore;
 import com.waitingroom.testsupport.LocalInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -113,29 +114,39 @@ class RelayReliabilityTest {
     }
 
     @Test
-    void cleanupDeletesOnlyDispatchedRowsPastTheRetention() throws Exception {
+    void cleanupDeletesOnlyRelayedRowsPastTheRetention() throws Exception {
         String queueId = "cleanup-" + UUID.randomUUID();
         List<Long> ids;
         try (Connection connection = TestOutbox.connect()) {
             connection.setAutoCommit(false);
             ids = TestOutbox.append(connection, List.of(TestOutbox.checkIn(queueId, 1), TestOutbox.checkIn(queueId, 2),
-                    TestOutbox.checkIn(queueId, 3)));
+                    TestOutbox.checkIn(queueId, 3), TestOutbox.checkIn(queueId, 4), TestOutbox.checkIn(queueId, 5)));
+            // 0 and 1: marked dispatched in the outbox by a relay from before V23 (2 days, 1 minute ago); 2: dead
             try (PreparedStatement age = connection.prepareStatement("""
                     UPDATE outbox SET status = CASE WHEN id = ? THEN 'dead' ELSE 'dispatched' END,
-                           dispatched_at = CASE WHEN id = ? THEN now() - interval '1 minute'
-                                                ELSE now() - interval '2 days' END
+                           dispatched_at = CASE WHEN id = ? THEN now() - interval '2 days'
+                                                ELSE now() - interval '1 minute' END
                     WHERE id = ANY (?)""")) {
                 age.setLong(1, ids.get(2));
-                age.setLong(2, ids.get(1));
-                age.setArray(3, connection.createArrayOf("bigint", ids.toArray()));
+                age.setLong(2, ids.get(0));
+                age.setArray(3, connection.createArrayOf("bigint", ids.subList(0, 3).toArray()));
+                age.executeUpdate();
+            }
+            // 3 and 4: relayed (moved to the dispatched log), 2 days and 1 minute ago
+            new RelayStore().markDispatched(connection, ids.subList(3, 5));
+            try (PreparedStatement age = connection.prepareStatement(
+                    "UPDATE outbox_dispatched SET dispatched_at = now() - interval '2 days' WHERE id = ?")) {
+                age.setLong(1, ids.get(3));
                 age.executeUpdate();
             }
             connection.commit();
         }
-        assertTrue(maintenance.cleanUpNow() >= 1);
-        assertEquals(null, TestOutbox.state(ids.get(0)), "old dispatched row deleted");
-        assertEquals("dispatched", TestOutbox.state(ids.get(1)).status(), "recent dispatched row kept");
+        assertTrue(maintenance.cleanUpNow() >= 2);
+        assertEquals(null, TestOutbox.state(ids.get(0)), "old row marked dispatched deleted");
+        assertEquals("dispatched", TestOutbox.state(ids.get(1)).status(), "recent row marked dispatched kept");
         assertEquals("dead", TestOutbox.state(ids.get(2)).status(), "dead rows are never cleaned up");
+        assertEquals(null, TestOutbox.state(ids.get(3)), "old relayed row deleted");
+        assertEquals("dispatched", TestOutbox.state(ids.get(4)).status(), "recent relayed row kept");
         assertFalse(config.cleanup().retention().isZero());
     }
 }

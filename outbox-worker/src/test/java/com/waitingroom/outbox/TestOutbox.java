@@ -85,23 +85,28 @@ public final class TestOutbox {
     public record RowState(String status, int attempts, String lastError, double nextAttemptAfterCreatedMillis) {
     }
 
+    /** The row's state in the outbox, or "dispatched" once relayed (moved to outbox_dispatched); null: neither. */
     public static RowState state(long id) throws SQLException {
         try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT status, attempts, last_error,
                             extract(epoch FROM next_attempt_at - created_at) * 1000
-                     FROM outbox WHERE id = ?""")) {
+                     FROM outbox WHERE id = ?
+                     UNION ALL
+                     SELECT 'dispatched', attempts, NULL, NULL FROM outbox_dispatched WHERE id = ?""")) {
             statement.setLong(1, id);
+            statement.setLong(2, id);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? new RowState(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getDouble(4)) : null;
             }
         }
     }
 
-    /** Removes every outbox row (rows other tests, or an earlier trial, left behind). */
+    /** Removes every outbox row and relayed row (rows other tests, or an earlier trial, left behind). */
     public static void deleteAll() throws SQLException {
         try (Connection connection = connect()) {
             connection.createStatement().executeUpdate("DELETE FROM outbox");
+            connection.createStatement().executeUpdate("DELETE FROM outbox_dispatched");
         }
     }
 

@@ -80,7 +80,7 @@ public class OutboxAdminStore {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT count(*) FILTER (WHERE status = 'pending'),
-                            count(*) FILTER (WHERE status = 'dispatched'),
+                            count(*) FILTER (WHERE status = 'dispatched') + (SELECT count(*) FROM outbox_dispatched),
                             count(*) FILTER (WHERE status = 'dead')
                      FROM outbox""");
              ResultSet rs = statement.executeQuery()) {
@@ -119,8 +119,11 @@ public class OutboxAdminStore {
                     return RequeueResult.REQUEUED;
                 }
             }
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM outbox WHERE id = ?")) {
+            // a relayed row (moved to outbox_dispatched) exists too: requeuing it is a conflict, not "not found"
+            try (PreparedStatement exists = connection.prepareStatement(
+                    "SELECT 1 FROM outbox WHERE id = ? UNION ALL SELECT 1 FROM outbox_dispatched WHERE id = ?")) {
                 exists.setLong(1, id);
+                exists.setLong(2, id);
                 try (ResultSet rs = exists.executeQuery()) {
                     connection.commit();
                     return rs.next() ? RequeueResult.NOT_DEAD : RequeueResult.NOT_FOUND;
@@ -145,17 +148,26 @@ public class OutboxAdminStore {
     }
 
     /**
-     * Deletes dispatched rows older than the retention in batches of {@code batchSize}, each in its
-     * own short transaction, so cleanup never holds long locks next to the relay.
+     * Deletes relayed rows older than the retention in batches of {@code batchSize}, each in its own short
+     * transaction, so cleanup never holds long locks next to the relay: the dispatched log's rows (V23), then
+     * rows an older relay marked dispatched in the outbox itself.
      */
     public long deleteDispatchedOlderThan(Duration retention, int batchSize, int maxBatches) throws SQLException {
+        long deleted = deleteInBatches("""
+                DELETE FROM outbox_dispatched WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM outbox_dispatched
+                    WHERE dispatched_at < now() - make_interval(secs => ?) LIMIT ?))""", retention, batchSize, maxBatches);
+        return deleted + deleteInBatches("""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE status = 'dispatched' AND dispatched_at < now() - make_interval(secs => ?)
+                    ORDER BY dispatched_at LIMIT ?)""", retention, batchSize, maxBatches);
+    }
+
+    private long deleteInBatches(String sql, Duration retention, int batchSize, int maxBatches) throws SQLException {
         long deleted = 0;
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("""
-                     DELETE FROM outbox WHERE id IN (
-                         SELECT id FROM outbox
-                         WHERE status = 'dispatched' AND dispatched_at < now() - make_interval(secs => ?)
-                         ORDER BY dispatched_at LIMIT ?)""")) {
+             PreparedStatement delete = connection.prepareStatement(sql)) {
             connection.setAutoCommit(true);
             for (int batch = 0; batch < maxBatches; batch++) {
                 delete.setDouble(1, retention.toMillis() / 1000.0);

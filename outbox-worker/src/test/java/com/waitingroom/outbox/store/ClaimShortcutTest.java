@@ -113,18 +113,32 @@ class ClaimShortcutTest {
         return events;
     }
 
-    /** Dispatches a random prefix of each aggregate, then maybe one row dead and one backing off. */
+    /**
+     * Dispatches a random prefix of each aggregate (moved to the dispatched log as the relay does, or marked in
+     * place as a relay from before V23 did), then maybe one row dead and one backing off.
+     */
     private static void shapeStates(Random random, List<EventEnvelope> events, List<Long> ids) throws SQLException {
         Map<String, Long> lastVersions = new TreeMap<>();
         events.forEach(e -> lastVersions.merge(e.aggregateId(), e.version(), Math::max));
         try (Connection connection = TestOutbox.connect();
-             PreparedStatement dispatch = connection.prepareStatement("""
+             PreparedStatement markInPlace = connection.prepareStatement("""
                      UPDATE outbox SET status = 'dispatched', dispatched_at = now()
                      WHERE aggregate_id = ? AND aggregate_version <= ?""")) {
             for (Map.Entry<String, Long> aggregate : lastVersions.entrySet()) {
-                dispatch.setString(1, aggregate.getKey());
-                dispatch.setLong(2, random.nextInt((int) (aggregate.getValue() + 1)));
-                dispatch.executeUpdate();
+                int dispatchedUpTo = random.nextInt((int) (aggregate.getValue() + 1));
+                if (random.nextBoolean()) {
+                    markInPlace.setString(1, aggregate.getKey());
+                    markInPlace.setLong(2, dispatchedUpTo);
+                    markInPlace.executeUpdate();
+                } else {
+                    List<Long> relayed = new ArrayList<>();
+                    for (int i = 0; i < events.size(); i++) {
+                        if (events.get(i).aggregateId().equals(aggregate.getKey()) && events.get(i).version() <= dispatchedUpTo) {
+                            relayed.add(ids.get(i));
+                        }
+                    }
+                    new RelayStore().markDispatched(connection, relayed);
+                }
             }
             if (random.nextInt(4) == 0) {
                 update(connection, "UPDATE outbox SET status = 'dead', attempts = 10 WHERE id = ? AND status = 'pending'",
