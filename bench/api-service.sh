@@ -155,8 +155,9 @@ if [ "$WITH_RELAY" = 1 ]; then
     sleep 1
   done
   psql_db -Atc "SELECT '   runs 3-4 stored: ' || (SELECT count(*) FROM events WHERE aggregate_id ~ '^[rs]$RUN-') || ' events, '
-                || count(*) || ' outbox rows, ' || count(*) FILTER (WHERE status = 'dispatched') || ' dispatched by the relay'
-                FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-'"
+                || (SELECT count(*) FROM outbox_dispatched WHERE aggregate_id ~ '^[rs]$RUN-') || ' relayed, '
+                || (SELECT count(*) FROM outbox WHERE aggregate_id ~ '^[rs]$RUN-' AND status <> 'dispatched')
+                || ' left in the outbox'"
 fi
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" | awk '/^api_append_(commands_per_statement_(count|sum)|version_conflicts_total)/ {v[$1]=$2}

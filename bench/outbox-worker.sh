@@ -273,9 +273,23 @@ wait_consumed() { # $1 = expected received messages, $2 = timeout s
   done
   echo "TIMED OUT waiting for $1 messages (received $(consumed))"
 }
+# Relayed rows (aggregate_id, dispatched_at): since V23 the relay moves them to outbox_dispatched; a build from
+# before (OUTBOX_APP) marks them in the outbox. Set once the worker has run the migrations (relayed_rows_source).
+RELAYED="(SELECT aggregate_id, dispatched_at FROM outbox WHERE status = 'dispatched') relayed"
+relayed_rows_source() {
+  if [[ $(psql_db -c "SELECT to_regclass('outbox_dispatched') IS NOT NULL") == t ]]; then
+    RELAYED="(SELECT aggregate_id, dispatched_at FROM outbox WHERE status = 'dispatched'
+              UNION ALL SELECT aggregate_id, dispatched_at FROM outbox_dispatched) relayed"
+  fi
+}
+reset_outbox() { # between phases: no backlog, no relayed rows, no dead tuples left for the next phase
+  psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+  [[ $RELAYED == *outbox_dispatched* ]] && psql_db -c "TRUNCATE outbox_dispatched" >/dev/null
+  return 0
+}
 wait_dispatched() { # $1 = expected dispatched rows, $2 = timeout s
   for _ in $(seq 1 $(( $2 * 10 ))); do
-    [[ $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") -ge $1 ]] && return 0
+    [[ $(psql_db -c "SELECT count(*) FROM $RELAYED") -ge $1 ]] && return 0
     sleep 0.1
   done
   echo "TIMED OUT waiting for $1 dispatched rows"
@@ -294,22 +308,33 @@ esac
 # The fill's transaction analyzes the outbox before it commits (ANALYZE counts the transaction's own rows),
 # so the relay, woken by the commit, plans its claim on statistics of the table it finds; planned on the
 # statistics of an empty outbox, the claim's per-aggregate look-ups went from ~6,000 to ~300 rows/s.
-fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix: real PatientCheckedIn envelopes, this row's ids
-  psql_db -v template="$TEMPLATE" <<SQL
-    BEGIN;
-    INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope$TRACE_COLUMN)
+# The rows fill() writes: real PatientCheckedIn envelopes with this row's ids ($1 = rows, $2 = aggregates, $3 = prefix).
+fill_rows() {
+  cat <<SQL
     SELECT id, agg, ver, 'PatientCheckedIn', 'PatientCheckedIn', t->>'correlationId',
            t || jsonb_build_object('eventId', id, 'aggregateId', agg, 'version', ver,
                                    'payload', (t->'payload') || jsonb_build_object('queueId', agg, 'patientId', 'P-' || g))$TRACE_VALUE
     FROM (SELECT g, gen_random_uuid() AS id, '$3' || (g % $2) AS agg, (g / $2) + 1 AS ver, :'template'::jsonb AS t
-          FROM generate_series(0, $1 - 1) g) s;
+          FROM generate_series(0, $1 - 1) g) s
+SQL
+}
+fill() { # $1 = rows, $2 = aggregates, $3 = aggregate prefix
+  psql_db -v template="$TEMPLATE" <<SQL
+    BEGIN;
+    INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key, correlation_id, envelope$TRACE_COLUMN)
+    $(fill_rows "$@");
     ANALYZE outbox;
     COMMIT;
 SQL
 }
+stored_size() { # mean envelope bytes (jsonb text, as stored and published) of the rows fill "$@" would write
+  psql_db -v template="$TEMPLATE" <<SQL
+    SELECT round(avg(octet_length(envelope::text))) FROM ($(fill_rows "$@")) rows (i, a, v, e, r, c, envelope$TRACE_COLUMN);
+SQL
+}
 dispatch_rate() { # rows dispatched per second between the first and last dispatch of aggregates like $1
   psql_db -c "SELECT round(count(*) / greatest(extract(epoch FROM max(dispatched_at) - min(dispatched_at)), 0.001))
-              FROM outbox WHERE aggregate_id LIKE '$1%'"
+              FROM $RELAYED WHERE aggregate_id LIKE '$1%'"
 }
 thread_ticks() { # name<TAB>ticks of every thread of the relay JVM (digits folded, so pools add up)
   for task in /proc/"$WORKER_PID"/task/*; do
@@ -329,7 +354,7 @@ per_msg() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { printf "%.0f", (n > 0 ?
 # "rate relay_cpu_us_per_msg broker_us_per_msg postgres_us_per_msg" (the fill's own work included in neither).
 relay_phase() {
   local rows=$1 prefix=$2 before_threads ticks expected received consumer_ticks
-  expected=$(( $(psql_db -c "SELECT count(*) FROM outbox WHERE status = 'dispatched'") + rows ))
+  expected=$(( $(psql_db -c "SELECT count(*) FROM $RELAYED") + rows ))
   received=$(( $(consumed) + rows ))
   consumer_ticks=$(proc_ticks "$CONSUMER_PID")
   [[ -n "${BENCH_THREAD_CPU:-}" ]] && before_threads=$(thread_ticks)
@@ -383,8 +408,9 @@ bench_java setup "$EXCHANGE" "$QUEUE"
 TEMPLATE=$(bench_java envelope)
 export BENCH_TEMPLATE=$TEMPLATE
 start_worker true   # runs the migrations; the relay stays up for every phase (warm JVM)
+relayed_rows_source
+SIZE=$(stored_size 1000 1000 "size-")
 fill 1000 1000 "size-"
-SIZE=$(psql_db -c "SELECT round(avg(octet_length(envelope::text))) FROM outbox WHERE aggregate_id LIKE 'size-%'")
 wait_dispatched 1000 60
 echo "envelope: a real PatientCheckedIn, ${#TEMPLATE} bytes as encoded by the kernel codec, $SIZE bytes as stored and published (jsonb text); PerfTest bodies: $SIZE bytes"
 # One consumer JVM for the relay and hot-aggregate phases (a JVM started per phase spent ~50 us CPU per
@@ -394,7 +420,7 @@ echo "envelope: a real PatientCheckedIn, ${#TEMPLATE} bytes as encoded by the ke
 CONSUMER_PID=$!
 wait_consumed 1000 30 # the envelope-size rows
 
-psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+reset_outbox
 
 # The AMQP properties and headers the relay publishes (CONVENTIONS.md wire contract; PerfTest sends the header
 # values as strings of the relay's lengths, where the relay sends the numbers as AMQP longs and ints).
@@ -419,7 +445,7 @@ for run in $(seq 0 "$RUNS"); do
   ok=$(awk -v q="$ratio" -v c="$cpu" 'BEGIN { print ((q >= 0.8 && c <= 60) ? "goal met" : "goal not met") }')
   if [[ $run == 0 ]]; then
     echo "   warm-up: PerfTest $pt_rate msgs/s, relay $rate msgs/s at $cpu us CPU/msg"
-    psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+    reset_outbox
     continue
   fi
   [[ $ok == "goal met" ]] && met=$((met + 1))
@@ -428,7 +454,7 @@ for run in $(seq 0 "$RUNS"); do
   pp_ratio=$([[ -n $pp_rate ]] && awk -v r="$rate" -v p="$pp_rate" 'BEGIN { printf "%.2f", (p > 0 ? r / p : 0) }' || echo "-")
   [[ -n $pp_rate ]] && echo "   relay / PerfTest with the relay's properties = $pp_ratio (diagnostic: the goal is against a.)"
   SUMMARY+=("round $run: PerfTest $pt_rate msgs/s | relay $rate msgs/s, $cpu us CPU/msg | ratio $ratio | with the relay's properties: PerfTest ${pp_rate:--} msgs/s, ratio $pp_ratio")
-  psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+  reset_outbox
 done
 
 echo "-- hot aggregate: $HOT_ROWS rows of one aggregate"
@@ -437,7 +463,7 @@ fill "$HOT_ROWS" 1 "hot-"
 wait_consumed "$hot_received" 120
 wait_dispatched "$HOT_ROWS" 60
 echo "   $(dispatch_rate "hot-") msgs/s"
-psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"
+reset_outbox
 kill "$CONSUMER_PID" 2>/dev/null || true; wait "$CONSUMER_PID" 2>/dev/null || true; CONSUMER_PID="" # the latency phase has its own
 
 echo "-- latency at a steady $RATE events/s for $SECONDS_STEADY s (1 event per transaction)"
