@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/local/lib/mvn-retry.sh
+source deploy/local/lib/machine-state.sh
 
 if [ -z "${GRAALVM_HOME:-}" ] || [ ! -x "$GRAALVM_HOME/bin/native-image" ]; then
     toolchain=${NATIVE_TOOLCHAIN_DIR:-/opt/native-toolchain}
@@ -56,11 +57,13 @@ for service in api-service outbox-worker projection-worker event-ingest-service;
     fi
 done
 
+machine_state "before the native system tests"
 started=$(date +%s)
 echo "native-tests: system tests with the four native executables"
 status=0
 mvn_retry -Pnative -DskipUnitTests verify -f system-tests/pom.xml || status=$?
 summary+=("system tests (natives): $(( $(date +%s) - started )) s$([ "$status" -eq 0 ] || echo ", FAILED")")
+summary+=("$(machine_state "after the native system tests")")
 report
 [ "$status" -eq 0 ] || exit "$status"
 echo "native-tests: all passed"

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/local/lib/mvn-retry.sh
+source deploy/local/lib/machine-state.sh
+machine_state "start"
 bash deploy/local/ensure-infra.sh
 bash deploy/local/ensure-browser.sh
 bash deploy/validate.sh
@@ -16,6 +18,7 @@ started=$(date +%s)
 # install, not only verify: the native phase builds each service on its own (-f) against these modules.
 mvn_retry install "$@"
 echo "run-tests: JVM phase passed in $(( $(date +%s) - started )) s"
+machine_state "after the JVM phase"
 bash deploy/local/lint-openapi.sh
 
 if [ "${NATIVE:-1}" = 0 ]; then

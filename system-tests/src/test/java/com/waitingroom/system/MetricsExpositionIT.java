@@ -37,7 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MetricsExpositionIT extends SuiteTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String TEXT_FORMAT = "text/plain; version=0.0.4";
     /** Read by the alert rules but present only in a state this suite does not provoke (ParkedQueueTest covers it). */
     private static final Set<String> STATE_DEPENDENT = Set.of("projection_queue_parked");
@@ -129,9 +128,23 @@ class MetricsExpositionIT extends SuiteTest {
         return findings;
     }
 
+    /**
+     * One scrape as Prometheus makes it: HTTP/1.1 (the JDK client's default would try an h2c upgrade, which
+     * Prometheus never does), on a connection of its own, so a failure is the service's and not a pooled
+     * connection's that the previous test left idle.
+     */
     private static String scrape(ServiceProcess service) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/metrics"))
-                .header("Accept", TEXT_FORMAT).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/metrics"))
+                    .header("Accept", TEXT_FORMAT).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // CI once saw "EOF reached while reading" here, with nothing to tell whether the service had died
+            throw new AssertionError(service.name() + " /q/metrics: " + e + "; process "
+                    + (service.isAlive() ? "alive" : "gone") + "; log tail:\n" + service.logTail(), e);
+        }
         assertEquals(200, response.statusCode(), service.name() + " /q/metrics");
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
                 service.name() + " answered " + response.headers().firstValue("Content-Type"));

@@ -114,6 +114,10 @@ final class ServiceProcess {
         }
     }
 
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** Every line of the service's log file (this run's and earlier ones': filter by something unique). */
     List<String> logLines() {
         try {

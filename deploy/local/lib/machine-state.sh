@@ -1,0 +1,10 @@
+# Sourced by the test scripts. machine_state LABEL: one line on what loads this machine (load average,
+# memory available, the busiest processes), printed at phase boundaries, so that a slow or failing CI run
+# on a machine busy with something else can be told apart from a slow change.
+machine_state() {
+    local available busiest
+    available=$(awk '/MemAvailable/ {printf "%d", $2 / 1024}' /proc/meminfo)
+    # ps's %CPU is the share of each process's lifetime: long-running hogs show, short bursts do not
+    busiest=$(ps -eo pcpu=,rss=,comm= --sort=-pcpu | awk '$3 != "ps" && n < 3 {printf "%s%s %s%% %d MB", (n++ ? ", " : ""), $3, $1, $2 / 1024}')
+    echo "machine ($1): load $(cut -d' ' -f1-3 /proc/loadavg), $available MB available; busiest (lifetime CPU share, memory): $busiest"
+}
