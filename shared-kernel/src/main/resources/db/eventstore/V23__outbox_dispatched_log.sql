@@ -2,13 +2,13 @@
 -- ~700-byte envelope included) and added index entries, as the status sits in partial-index predicates; the
 -- rows then stayed in the relay's table for the retention period. Now the relay deletes the row and appends
 -- these few columns here in the same statement (DELETE ... RETURNING feeding an INSERT): per 1,000 rows about
--- half the time and a fraction of the WAL of the update (bench/RESULTS.md, 2026-12-01). The event itself stays
+-- half the time and a fifth of the WAL of the update (bench/RESULTS.md, 2026-12-01, fifth session). The event itself stays
 -- in `events`; this table answers "was it relayed, when, after how many attempts" and feeds the dispatched count.
 -- Retention (outbox.cleanup.retention) deletes from here. Rows marked 'dispatched' in `outbox` by an older
 -- relay (before this migration, or a replica not yet upgraded) stay valid: the claim skips them, the count and
 -- the retention cleanup still read them (index outbox_dispatched_at), so no data is moved here.
 CREATE TABLE outbox_dispatched (
-    id                BIGINT      NOT NULL, -- the outbox row's id
+    id                BIGINT      PRIMARY KEY, -- the outbox row's id
     event_id          UUID        NOT NULL,
     aggregate_id      TEXT        NOT NULL,
     aggregate_version BIGINT      NOT NULL,
@@ -17,8 +17,8 @@ CREATE TABLE outbox_dispatched (
     created_at        TIMESTAMPTZ NOT NULL,
     dispatched_at     TIMESTAMPTZ NOT NULL DEFAULT now()
 );
--- Rows arrive in dispatched_at order and nearly in id order, so BRIN indexes serve the retention's range delete
--- and the admin API's look-up by id (a requeue of a relayed row is a conflict, not "not found") at almost no cost
--- per insert; no B-tree is kept up to date for them.
-CREATE INDEX outbox_dispatched_time ON outbox_dispatched USING brin (dispatched_at);
-CREATE INDEX outbox_dispatched_id ON outbox_dispatched USING brin (id);
+-- B-trees, not BRIN: once the retention cleanup has freed the oldest pages, new rows land there and BRIN ranges
+-- would widen to the whole table. Both keys only grow, so inserts touch the right-most leaf. The primary key
+-- serves the admin API's look-up (a requeue of a relayed row is a conflict, not "not found") and gives the table
+-- a replica identity for logical replication.
+CREATE INDEX outbox_dispatched_time ON outbox_dispatched (dispatched_at);

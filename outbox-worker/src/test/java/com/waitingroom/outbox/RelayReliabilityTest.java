@@ -121,14 +121,15 @@ class RelayReliabilityTest {
             connection.setAutoCommit(false);
             ids = TestOutbox.append(connection, List.of(TestOutbox.checkIn(queueId, 1), TestOutbox.checkIn(queueId, 2),
                     TestOutbox.checkIn(queueId, 3), TestOutbox.checkIn(queueId, 4), TestOutbox.checkIn(queueId, 5)));
-            // 0 and 1: marked dispatched in the outbox by a relay from before V23 (2 days, 1 minute ago); 2: dead
+            // 0 and 1: marked dispatched in the outbox by a relay from before V23 (2 days, 1 minute ago);
+            // 2: dead, with a dispatched_at 2 days old (cleanup must go by status, not only by time)
             try (PreparedStatement age = connection.prepareStatement("""
                     UPDATE outbox SET status = CASE WHEN id = ? THEN 'dead' ELSE 'dispatched' END,
-                           dispatched_at = CASE WHEN id = ? THEN now() - interval '2 days'
-                                                ELSE now() - interval '1 minute' END
+                           dispatched_at = CASE WHEN id = ? THEN now() - interval '1 minute'
+                                                ELSE now() - interval '2 days' END
                     WHERE id = ANY (?)""")) {
                 age.setLong(1, ids.get(2));
-                age.setLong(2, ids.get(0));
+                age.setLong(2, ids.get(1));
                 age.setArray(3, connection.createArrayOf("bigint", ids.subList(0, 3).toArray()));
                 age.executeUpdate();
             }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One relay replica: a LISTEN thread plus N workers that each loop claim → publish → confirm →
- * mark dispatched, in one database transaction per batch; while a full batch awaits its confirms the
+ * move the confirmed rows to the dispatched log, in one database transaction per batch; while a full batch awaits its confirms the
  * worker claims and sends the next one ({@link RelayPipeline}). After a claim that found nothing the
  * workers keep polling every {@code lingerPoll} for {@code linger}, then wait for a wake-up (NOTIFY,
  * due back-off, safety poll); the leader replica's LISTEN thread then runs the sleep handshake

@@ -17,7 +17,7 @@ public final class RelayMetrics {
 
     public RelayMetrics(MeterRegistry registry) {
         dispatched = Counter.builder("outbox.dispatched")
-                .description("Outbox rows confirmed by the broker and marked dispatched").register(registry);
+                .description("Outbox rows confirmed by the broker and moved to the dispatched log").register(registry);
         publishFailures = Counter.builder("outbox.publish.failures")
                 .description("Publishes that cost a row an attempt (nack, return, confirm timeout)").register(registry);
         // CONVENTIONS.md asks for a counter outbox_dead_total next to the gauge outbox_dead, but the

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * One worker's batches: those sent and awaiting their confirms, and the turn that claims and sends
  * the next one meanwhile. Batches in flight on one channel keep the broker busy while the database
- * does the claims and the status updates; each one's rows follow the earlier ones' on the channel, so
+ * does the claims and moves the confirmed rows out; each one's rows follow the earlier ones' on the channel, so
  * per-aggregate order holds. Not thread-safe: each worker owns one.
  */
 final class RelayPipeline {

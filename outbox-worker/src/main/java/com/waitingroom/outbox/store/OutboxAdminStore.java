@@ -153,29 +153,27 @@ public class OutboxAdminStore {
      * rows an older relay marked dispatched in the outbox itself.
      */
     public long deleteDispatchedOlderThan(Duration retention, int batchSize, int maxBatches) throws SQLException {
-        long deleted = deleteInBatches("""
-                DELETE FROM outbox_dispatched WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM outbox_dispatched
-                    WHERE dispatched_at < now() - make_interval(secs => ?) LIMIT ?))""", retention, batchSize, maxBatches);
-        return deleted + deleteInBatches("""
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox
-                    WHERE status = 'dispatched' AND dispatched_at < now() - make_interval(secs => ?)
-                    ORDER BY dispatched_at LIMIT ?)""", retention, batchSize, maxBatches);
-    }
-
-    private long deleteInBatches(String sql, Duration retention, int batchSize, int maxBatches) throws SQLException {
         long deleted = 0;
+        int batches = 0;
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(sql)) {
+             PreparedStatement relayed = connection.prepareStatement("""
+                     DELETE FROM outbox_dispatched WHERE id IN (
+                         SELECT id FROM outbox_dispatched
+                         WHERE dispatched_at < now() - make_interval(secs => ?)
+                         ORDER BY dispatched_at LIMIT ?)""");
+             PreparedStatement markedInPlace = connection.prepareStatement("""
+                     DELETE FROM outbox WHERE id IN (
+                         SELECT id FROM outbox
+                         WHERE status = 'dispatched' AND dispatched_at < now() - make_interval(secs => ?)
+                         ORDER BY dispatched_at LIMIT ?)""")) {
             connection.setAutoCommit(true);
-            for (int batch = 0; batch < maxBatches; batch++) {
-                delete.setDouble(1, retention.toMillis() / 1000.0);
-                delete.setInt(2, batchSize);
-                int count = delete.executeUpdate();
-                deleted += count;
-                if (count < batchSize) {
-                    break;
+            for (PreparedStatement delete : List.of(relayed, markedInPlace)) {
+                // one budget of batches per run for both tables
+                for (int count = batchSize; count == batchSize && batches < maxBatches; batches++) {
+                    delete.setDouble(1, retention.toMillis() / 1000.0);
+                    delete.setInt(2, batchSize);
+                    count = delete.executeUpdate();
+                    deleted += count;
                 }
             }
         }
