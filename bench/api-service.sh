@@ -151,9 +151,7 @@ if [ "$WITH_RELAY" = 1 ]; then
   run r "$CONNECTIONS" 0
   echo "4) paced at ${TARGET_RATE}/s with the outbox-worker relaying"
   run s "$PACED_CONNECTIONS" "$TARGET_RATE"
-  # relayed rows: moved to outbox_dispatched since V23; a relay build from before marks them in the outbox
-  RELAYED="(SELECT aggregate_id FROM outbox WHERE status = 'dispatched'$(if [ "$(psql_db -Atc "SELECT to_regclass('outbox_dispatched') IS NOT NULL")" = t ]; then
-            echo " UNION ALL SELECT aggregate_id FROM outbox_dispatched"; fi)) relayed"
+  RELAYED=$(relayed_rows aggregate_id "$(psql_db -Atc "SELECT to_regclass('outbox_dispatched') IS NOT NULL")")
   for _ in $(seq 60); do
     [ "$(psql_db -Atc "SELECT count(*) FROM outbox WHERE status <> 'dispatched'")" = 0 ] && break
     sleep 1

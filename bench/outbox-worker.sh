@@ -273,14 +273,11 @@ wait_consumed() { # $1 = expected received messages, $2 = timeout s
   done
   echo "TIMED OUT waiting for $1 messages (received $(consumed))"
 }
-# Relayed rows (aggregate_id, dispatched_at): since V23 the relay moves them to outbox_dispatched; a build from
-# before (OUTBOX_APP) marks them in the outbox. Set once the worker has run the migrations (relayed_rows_source).
-RELAYED="(SELECT aggregate_id, dispatched_at FROM outbox WHERE status = 'dispatched') relayed"
+# Relayed rows (aggregate_id, dispatched_at) of the build under test (OUTBOX_APP may be one from before V23); set
+# once the worker has run the migrations (relayed_rows_source).
+RELAYED=$(relayed_rows "aggregate_id, dispatched_at" f)
 relayed_rows_source() {
-  if [[ $(psql_db -c "SELECT to_regclass('outbox_dispatched') IS NOT NULL") == t ]]; then
-    RELAYED="(SELECT aggregate_id, dispatched_at FROM outbox WHERE status = 'dispatched'
-              UNION ALL SELECT aggregate_id, dispatched_at FROM outbox_dispatched) relayed"
-  fi
+  RELAYED=$(relayed_rows "aggregate_id, dispatched_at" "$(psql_db -c "SELECT to_regclass('outbox_dispatched') IS NOT NULL")")
 }
 reset_outbox() { # between phases: no backlog, no relayed rows, no dead tuples left for the next phase
   psql_db -c "DELETE FROM outbox" -c "VACUUM outbox"

@@ -76,3 +76,12 @@ service_command() {
 
 # rss_mb PID FIELD: the process's VmRSS (now) or VmHWM (peak so far) in MB.
 rss_mb() { awk -v f="$2:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+# relayed_rows COLUMNS HAS_LOG: the rows the outbox relay has relayed, as a FROM item named "relayed". Since V23
+# the relay moves them to outbox_dispatched (HAS_LOG = t when that table exists); a relay built before marks them
+# 'dispatched' in the outbox itself, so both places are read.
+relayed_rows() {
+  local rows="SELECT $1 FROM outbox WHERE status = 'dispatched'"
+  if [[ $2 == t ]]; then rows+=" UNION ALL SELECT $1 FROM outbox_dispatched"; fi
+  echo "($rows) relayed"
+}
