@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,35 +48,78 @@ class OutboxWorkerTest {
     @Test
     void relaysARowPerTheWireContractAndMarksItDispatchedAfterTheConfirm() throws Exception {
         String queueId = "wire-" + UUID.randomUUID();
-        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1);
+        // microseconds, as api-service stores them: the occurred-at header is whole milliseconds, rounded down
+        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000));
         try (TestConsumer consumer = new TestConsumer("#")) {
             long id = TestOutbox.commit(List.of(envelope)).get(0);
-            await().atMost(Duration.ofSeconds(15)).until(() -> consumer.forAggregates(Set.of(queueId)).size() == 1);
-            TestConsumer.Received message = consumer.forAggregates(Set.of(queueId)).get(0);
-
-            assertEquals("PatientCheckedIn", message.routingKey());
-            assertEquals(envelope, TestOutbox.CODEC.decode(message.body()), "body is the envelope");
-            assertEquals(2, message.properties().getDeliveryMode(), "persistent");
-            assertEquals(Routing.CONTENT_TYPE, message.properties().getContentType());
-            assertEquals(envelope.eventId().toString(), message.properties().getMessageId());
-            assertEquals(envelope.correlationId(), message.properties().getCorrelationId());
-            assertEquals("PatientCheckedIn", message.properties().getType());
-            assertNotNull(message.properties().getTimestamp());
-            Map<String, Object> headers = message.properties().getHeaders();
-            assertEquals(queueId, headers.get(Routing.Headers.AGGREGATE_ID).toString());
-            assertEquals(1L, ((Number) headers.get(Routing.Headers.AGGREGATE_VERSION)).longValue());
-            assertEquals("PatientCheckedIn", headers.get(Routing.Headers.EVENT_TYPE).toString());
-            assertEquals(envelope.schemaVersion(), ((Number) headers.get(Routing.Headers.SCHEMA_VERSION)).intValue());
-            assertEquals(envelope.correlationId(), headers.get(Routing.Headers.CORRELATION_ID).toString());
-            assertEquals(envelope.causationId(), headers.get(Routing.Headers.CAUSATION_ID).toString());
-            assertEquals(envelope.occurredAt().toEpochMilli(),
-                    ((Number) headers.get(Routing.Headers.OCCURRED_AT)).longValue());
-            long publishedAt = ((Number) headers.get(Routing.Headers.PUBLISHED_AT)).longValue();
-            assertTrue(publishedAt >= envelope.occurredAt().toEpochMilli(), "published after it occurred");
+            TestConsumer.Received message = assertRelayedPerTheWireContract(consumer, envelope);
+            assertArrayEquals(TestOutbox.CODEC.encode(envelope), message.body(),
+                    "the body is the envelope's bytes as the codec wrote them, unchanged");
 
             await().atMost(Duration.ofSeconds(5)).until(() -> "dispatched".equals(TestOutbox.state(id).status()));
             assertEquals(0, TestOutbox.state(id).attempts());
         }
+    }
+
+    @Test
+    void relaysARowOfAWriterFromBeforeV24PerTheSameContract() throws Exception {
+        // no header columns: the relay reads causationId, schemaVersion and occurredAt from the envelope itself
+        String queueId = "wire-old-" + UUID.randomUUID();
+        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000));
+        try (TestConsumer consumer = new TestConsumer("#")) {
+            long id = TestOutbox.commit(List.of(envelope), TestOutbox.Writer.BEFORE_V24).get(0);
+            assertRelayedPerTheWireContract(consumer, envelope);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "dispatched".equals(TestOutbox.state(id).status()));
+        }
+    }
+
+    @Test
+    void aRowWhoseEnvelopeCannotBeReadIsDeadAtOnce() throws Exception {
+        String queueId = "unreadable-" + UUID.randomUUID();
+        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1);
+        long id;
+        try (Connection connection = TestOutbox.connect()) {
+            connection.setAutoCommit(false);
+            id = TestOutbox.append(connection, List.of(envelope), TestOutbox.Writer.BEFORE_V24).get(0);
+            try (PreparedStatement garble = connection.prepareStatement(
+                    "UPDATE outbox SET envelope = '{\"eventId\": \"x\", \"payload\": {' WHERE id = ?")) {
+                garble.setLong(1, id);
+                garble.executeUpdate();
+            }
+            connection.commit();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> "dead".equals(TestOutbox.state(id).status()));
+        TestOutbox.RowState dead = TestOutbox.state(id);
+        assertEquals(1, dead.attempts(), "no retries: it can never be published");
+        assertTrue(dead.lastError().startsWith("malformed envelope"), dead.lastError());
+    }
+
+    /** Waits for the one message of {@code envelope}'s aggregate and checks it against the wire contract. */
+    private static TestConsumer.Received assertRelayedPerTheWireContract(TestConsumer consumer, EventEnvelope envelope) {
+        String queueId = envelope.aggregateId();
+        await().atMost(Duration.ofSeconds(15)).until(() -> consumer.forAggregates(Set.of(queueId)).size() == 1);
+        TestConsumer.Received message = consumer.forAggregates(Set.of(queueId)).get(0);
+
+        assertEquals("PatientCheckedIn", message.routingKey());
+        assertEquals(envelope, TestOutbox.CODEC.decode(message.body()), "body is the envelope");
+        assertEquals(2, message.properties().getDeliveryMode(), "persistent");
+        assertEquals(Routing.CONTENT_TYPE, message.properties().getContentType());
+        assertEquals(envelope.eventId().toString(), message.properties().getMessageId());
+        assertEquals(envelope.correlationId(), message.properties().getCorrelationId());
+        assertEquals("PatientCheckedIn", message.properties().getType());
+        assertNotNull(message.properties().getTimestamp());
+        Map<String, Object> headers = message.properties().getHeaders();
+        assertEquals(queueId, headers.get(Routing.Headers.AGGREGATE_ID).toString());
+        assertEquals(1L, ((Number) headers.get(Routing.Headers.AGGREGATE_VERSION)).longValue());
+        assertEquals("PatientCheckedIn", headers.get(Routing.Headers.EVENT_TYPE).toString());
+        assertEquals(envelope.schemaVersion(), ((Number) headers.get(Routing.Headers.SCHEMA_VERSION)).intValue());
+        assertEquals(envelope.correlationId(), headers.get(Routing.Headers.CORRELATION_ID).toString());
+        assertEquals(envelope.causationId(), headers.get(Routing.Headers.CAUSATION_ID).toString());
+        assertEquals(envelope.occurredAt().toEpochMilli(),
+                ((Number) headers.get(Routing.Headers.OCCURRED_AT)).longValue());
+        long publishedAt = ((Number) headers.get(Routing.Headers.PUBLISHED_AT)).longValue();
+        assertTrue(publishedAt >= envelope.occurredAt().toEpochMilli(), "published after it occurred");
+        return message;
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,14 @@ public final class TestOutbox {
     }
 
     public static EventEnvelope checkIn(String queueId, long version) {
+        return checkIn(queueId, version, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    public static EventEnvelope checkIn(String queueId, long version, Instant occurredAt) {
         PatientCheckedIn event = new PatientCheckedIn(queueId, "patient-" + version, "Patient " + version,
                 Priority.MEDIUM, Priority.MEDIUM, "General", null, 40, false, (int) version, version, 1);
-        return CODEC.wrap(event, UUID.randomUUID(), version, Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                "corr-" + queueId + "-" + version, "cause-" + version, "test");
+        return CODEC.wrap(event, UUID.randomUUID(), version, occurredAt, "corr-" + queueId + "-" + version,
+                "cause-" + version, "test");
     }
 
     /** An envelope of a type only the reject queue is bound to (for refused publishes). */
@@ -45,14 +50,38 @@ public final class TestOutbox {
                 JsonNodeFactory.instance.objectNode().put("queueId", queueId));
     }
 
-    /** Appends in the caller's transaction; returns the outbox ids. */
-    public static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement events = connection.prepareStatement(EventStoreRows.INSERT_EVENT);
-             PreparedStatement outbox = connection.prepareStatement("""
+    /**
+     * How a writer stores an outbox row: as api-service does since V24 (the codec's text, the header fields in
+     * columns of their own), or as a build from before it did (a JSONB envelope, stored as its text, and no columns).
+     */
+    public enum Writer {
+        CURRENT("""
+                INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
+                                    correlation_id, causation_id, schema_version, occurred_at, envelope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"""),
+        BEFORE_V24("""
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
                                     correlation_id, envelope)
-                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING id""");
+
+        private final String sql;
+
+        Writer(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /** Appends in the caller's transaction as api-service does; returns the outbox ids. */
+    public static List<Long> append(Connection connection, List<EventEnvelope> envelopes) throws SQLException {
+        return append(connection, envelopes, Writer.CURRENT);
+    }
+
+    /** Appends in the caller's transaction as {@code writer} does; returns the outbox ids. */
+    public static List<Long> append(Connection connection, List<EventEnvelope> envelopes, Writer writer)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement events = connection.prepareStatement(EventStoreRows.INSERT_EVENT);
+             PreparedStatement outbox = connection.prepareStatement(writer.sql)) {
             for (EventEnvelope e : envelopes) {
                 EventStoreRows.bind(events, e);
                 events.executeUpdate();
@@ -62,7 +91,13 @@ public final class TestOutbox {
                 outbox.setString(4, e.eventType());
                 outbox.setString(5, Routing.routingKey(e.eventType()));
                 outbox.setString(6, e.correlationId());
-                outbox.setString(7, CODEC.encodeToString(e));
+                int next = 7;
+                if (writer == Writer.CURRENT) {
+                    outbox.setString(next++, e.causationId());
+                    outbox.setInt(next++, e.schemaVersion());
+                    outbox.setObject(next++, e.occurredAt().atOffset(ZoneOffset.UTC));
+                }
+                outbox.setString(next, CODEC.encodeToString(e));
                 try (ResultSet rs = outbox.executeQuery()) {
                     rs.next();
                     ids.add(rs.getLong(1));
@@ -72,11 +107,16 @@ public final class TestOutbox {
         return ids;
     }
 
-    /** Appends in its own committed transaction. */
+    /** Appends in its own committed transaction, as api-service does. */
     public static List<Long> commit(List<EventEnvelope> envelopes) throws SQLException {
+        return commit(envelopes, Writer.CURRENT);
+    }
+
+    /** Appends in its own committed transaction, as {@code writer} does. */
+    public static List<Long> commit(List<EventEnvelope> envelopes, Writer writer) throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
-            List<Long> ids = append(connection, envelopes);
+            List<Long> ids = append(connection, envelopes, writer);
             connection.commit();
             return ids;
         }

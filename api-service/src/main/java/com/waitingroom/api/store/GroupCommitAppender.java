@@ -38,11 +38,12 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class GroupCommitAppender {
 
-    // Each envelope is serialised once: events.payload is the envelope's payload, taken in SQL.
+    // Each envelope is serialised once: events.payload is the envelope's payload, taken in SQL; the outbox keeps
+    // the envelope's text as the relay publishes it, with the fields its headers need in columns (V24).
     static final String APPEND_SQL = """
             WITH cmd_events AS (
                 SELECT event_id, aggregate_id, version, event_type, schema_version, occurred_at, correlation_id,
-                       causation_id, actor, actor_role, routing_key, envelope::jsonb AS envelope, traceparent, tracestate
+                       causation_id, actor, actor_role, routing_key, envelope, traceparent, tracestate
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::timestamptz[],
                             $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                             $25::text[], $26::text[])
@@ -53,14 +54,15 @@ public class GroupCommitAppender {
                 INSERT INTO events (event_id, aggregate_id, aggregate_type, version, event_type, schema_version,
                                     occurred_at, correlation_id, causation_id, actor, actor_role, payload)
                 SELECT event_id, aggregate_id, 'WaitingQueue', version, event_type, schema_version, occurred_at,
-                       correlation_id, causation_id, actor, actor_role, envelope -> 'payload'
+                       correlation_id, causation_id, actor, actor_role, envelope::jsonb -> 'payload'
                 FROM cmd_events
                 RETURNING 1
             ), new_outbox AS (
                 INSERT INTO outbox (event_id, aggregate_id, aggregate_version, event_type, routing_key,
-                                    correlation_id, envelope, traceparent, tracestate)
-                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, envelope,
-                       traceparent, tracestate
+                                    correlation_id, causation_id, schema_version, occurred_at, envelope,
+                                    traceparent, tracestate)
+                SELECT event_id, aggregate_id, version, event_type, routing_key, correlation_id, causation_id,
+                       schema_version, occurred_at, envelope, traceparent, tracestate
                 FROM cmd_events
                 ORDER BY aggregate_id, version -- ids rise with versions: the relay's claim relies on it
                 RETURNING 1

@@ -178,7 +178,9 @@ class WaitingRoomResourceTest {
                 SELECT e.event_id, e.version, e.event_type, e.correlation_id AS event_corr, e.tx_id::text AS event_tx,
                        o.tx_id::text AS outbox_tx, o.aggregate_version, o.routing_key, o.correlation_id,
                        o.status, o.attempts, o.event_type AS outbox_type, o.envelope::text AS envelope,
-                       e.payload::text AS payload,
+                       e.payload::text AS payload, o.causation_id, o.schema_version,
+                       o.occurred_at = e.occurred_at AS same_occurred_at, e.causation_id AS event_causation,
+                       e.schema_version AS event_schema,
                        (SELECT count(*) FROM outbox x WHERE x.event_id = e.event_id) AS outbox_rows
                 FROM events e LEFT JOIN outbox o ON o.event_id = e.event_id
                 WHERE e.aggregate_id = ? ORDER BY e.version""", queueId);
@@ -195,6 +197,14 @@ class WaitingRoomResourceTest {
             assertEquals("pending", row.get("status"));
             assertEquals(0, ((Number) row.get("attempts")).intValue());
             EventEnvelope envelope = EventCodec.standard().decode((String) row.get("envelope"));
+            assertEquals(EventCodec.standard().encodeToString(envelope), row.get("envelope"),
+                    "the outbox keeps the codec's text, which the relay publishes unchanged");
+            // the fields the relay's AMQP headers carry, in their columns (V24)
+            assertEquals(envelope.causationId(), row.get("causation_id"));
+            assertEquals(row.get("event_causation"), row.get("causation_id"));
+            assertEquals(envelope.schemaVersion(), ((Number) row.get("schema_version")).intValue());
+            assertEquals(row.get("event_schema"), row.get("schema_version"));
+            assertEquals(Boolean.TRUE, row.get("same_occurred_at"));
             assertEquals(row.get("event_id"), envelope.eventId());
             assertEquals(queueId, envelope.aggregateId());
             assertEquals(((Number) row.get("version")).longValue(), envelope.version());

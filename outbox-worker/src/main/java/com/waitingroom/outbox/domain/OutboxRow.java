@@ -3,7 +3,11 @@ package com.waitingroom.outbox.domain;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One claimed outbox row, with the envelope fields the AMQP headers need and its trace context. */
+/**
+ * One claimed outbox row: the stored envelope bytes, the envelope fields the AMQP headers need and its trace
+ * context. {@code schemaVersion} and {@code occurredAtMillis} are null on a row written before V24 (or by an older
+ * api-service): those fields are then read from the envelope itself.
+ */
 public record OutboxRow(
         long id,
         UUID eventId,
@@ -13,8 +17,8 @@ public record OutboxRow(
         String routingKey,
         String correlationId,
         String causationId,
-        String schemaVersion,
-        String occurredAt,
+        Integer schemaVersion,
+        Long occurredAtMillis,
         byte[] envelope,
         int attempts,
         Instant createdAt,
@@ -24,9 +28,14 @@ public record OutboxRow(
 
     /** A row without trace context. */
     public OutboxRow(long id, UUID eventId, String aggregateId, long aggregateVersion, String eventType,
-                     String routingKey, String correlationId, String causationId, String schemaVersion,
-                     String occurredAt, byte[] envelope, int attempts, Instant createdAt) {
+                     String routingKey, String correlationId, String causationId, Integer schemaVersion,
+                     Long occurredAtMillis, byte[] envelope, int attempts, Instant createdAt) {
         this(id, eventId, aggregateId, aggregateVersion, eventType, routingKey, correlationId, causationId,
-                schemaVersion, occurredAt, envelope, attempts, createdAt, null, null);
+                schemaVersion, occurredAtMillis, envelope, attempts, createdAt, null, null);
+    }
+
+    /** Whether the writer stored the header fields in their columns (V24 and later). */
+    public boolean hasHeaderFields() {
+        return schemaVersion != null && occurredAtMillis != null;
     }
 }

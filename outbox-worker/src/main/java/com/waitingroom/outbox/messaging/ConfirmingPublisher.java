@@ -12,8 +12,6 @@ import com.waitingroom.outbox.domain.PublishOutcome;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -55,26 +53,19 @@ public final class ConfirmingPublisher implements AutoCloseable {
     /** {@link #propertiesOf(OutboxRow, long)} plus the row's trace headers (traceparent, tracestate). */
     public static AMQP.BasicProperties propertiesOf(OutboxRow row, long publishedAtMillis, PublishTracing.RowTrace trace)
             throws MalformedRowException {
-        long occurredAtMillis;
-        int schemaVersion;
-        try {
-            occurredAtMillis = Instant.parse(row.occurredAt()).toEpochMilli();
-            schemaVersion = Integer.parseInt(row.schemaVersion());
-        } catch (DateTimeParseException | NumberFormatException | NullPointerException e) {
-            throw new MalformedRowException("malformed envelope (occurredAt/schemaVersion): " + e.getMessage());
-        }
+        EnvelopeFields fields = EnvelopeFields.of(row);
         Map<String, Object> headers = new HashMap<>();
         if (row.correlationId() != null) {
             headers.put(Routing.Headers.CORRELATION_ID, row.correlationId());
         }
-        if (row.causationId() != null) {
-            headers.put(Routing.Headers.CAUSATION_ID, row.causationId());
+        if (fields.causationId() != null) {
+            headers.put(Routing.Headers.CAUSATION_ID, fields.causationId());
         }
         headers.put(Routing.Headers.AGGREGATE_ID, row.aggregateId());
         headers.put(Routing.Headers.AGGREGATE_VERSION, row.aggregateVersion());
         headers.put(Routing.Headers.EVENT_TYPE, row.eventType());
-        headers.put(Routing.Headers.SCHEMA_VERSION, schemaVersion);
-        headers.put(Routing.Headers.OCCURRED_AT, occurredAtMillis);
+        headers.put(Routing.Headers.SCHEMA_VERSION, fields.schemaVersion());
+        headers.put(Routing.Headers.OCCURRED_AT, fields.occurredAtMillis());
         headers.put(Routing.Headers.PUBLISHED_AT, publishedAtMillis);
         trace.addHeaders(headers);
         return new AMQP.BasicProperties.Builder()

@@ -47,9 +47,9 @@ public final class RelayStore {
                 GROUP BY aggregate_id
             ), candidates AS (
                 SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
-                       o.correlation_id, o.envelope ->> 'causationId' AS causation_id,
-                       o.envelope ->> 'schemaVersion' AS schema_version, o.envelope ->> 'occurredAt' AS occurred_at,
-                       o.envelope::text AS envelope, o.attempts, o.created_at, o.traceparent, o.tracestate
+                       o.correlation_id, o.causation_id, o.schema_version,
+                       floor(extract(epoch FROM o.occurred_at) * 1000)::bigint AS occurred_at_ms,
+                       o.envelope, o.attempts, o.created_at, o.traceparent, o.tracestate
                 FROM outbox o
                 WHERE o.status = 'pending' AND o.next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM stuck s
@@ -76,7 +76,7 @@ public final class RelayStore {
                 WHERE (SELECT found FROM skipped)
             )
             SELECT c.id, c.event_id, c.aggregate_id, c.aggregate_version, c.event_type, c.routing_key,
-                   c.correlation_id, c.causation_id, c.schema_version, c.occurred_at, c.envelope, c.attempts,
+                   c.correlation_id, c.causation_id, c.schema_version, c.occurred_at_ms, c.envelope, c.attempts,
                    c.created_at,
                    b.first_blocked_version IS NULL OR c.aggregate_version < b.first_blocked_version AS publishable,
                    c.traceparent, c.tracestate
@@ -140,8 +140,8 @@ public final class RelayStore {
                     rows.add(new OutboxRow(
                             rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getLong(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), rs.getString(10),
-                            rs.getBytes(11), rs.getInt(12), // the text's bytes as received: no decode/encode
+                            nullableInt(rs, 9), nullableLong(rs, 10), // null: a row of an older writer (V24)
+                            rs.getBytes(11), rs.getInt(12), // the stored text's bytes as received: no decode/encode
                             rs.getTimestamp(13).toInstant(), rs.getString(15), rs.getString(16)));
                 }
             }
@@ -193,6 +193,16 @@ public final class RelayStore {
             Timestamp next = rs.getTimestamp(1);
             return Optional.ofNullable(next).map(Timestamp::toInstant);
         }
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static String truncate(String error) {
