@@ -10,9 +10,22 @@
 -- relay marks such a row dead, as before).
 -- A relay build older than this migration cannot claim any more (it reads the fields with ->> from what is now
 -- TEXT): it logs the error and publishes nothing, so nothing is lost; upgrade outbox-worker with api-service.
--- Rolling back to such a build: README "Rolling back".
--- The type change rewrites the table (ACCESS EXCLUSIVE for its duration): the outbox holds only the backlog and
--- rows an older relay marked dispatched within the retention period.
+-- Rolling back to such a build: outbox-worker/README.md, "Message body".
+-- The type change rewrites the table under its exclusive lock, which blocks appends meanwhile: give up rather than
+-- queue every append behind a long reader (the service then fails its start and is restarted), and first move the
+-- rows a relay from before V23 marked dispatched in place to the dispatched log, so only the backlog and dead rows
+-- are rewritten.
+SET lock_timeout = '10s';
+LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE;
+WITH relayed AS (
+    DELETE FROM outbox WHERE status = 'dispatched'
+    RETURNING id, event_id, aggregate_id, aggregate_version, event_type, attempts, created_at, dispatched_at
+)
+INSERT INTO outbox_dispatched (id, event_id, aggregate_id, aggregate_version, event_type, attempts, created_at,
+                               dispatched_at)
+SELECT id, event_id, aggregate_id, aggregate_version, event_type, attempts, created_at, coalesce(dispatched_at, now())
+FROM relayed
+ON CONFLICT (id) DO NOTHING;
 ALTER TABLE outbox
     ALTER COLUMN envelope TYPE TEXT USING envelope::text,
     ADD COLUMN causation_id   TEXT,

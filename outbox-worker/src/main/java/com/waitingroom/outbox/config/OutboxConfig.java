@@ -17,7 +17,7 @@ public interface OutboxConfig {
     String exchange();
 
     /** Rows claimed and published per transaction. */
-    @WithDefault("1000")
+    @WithDefault("4000")
     int batchSize();
 
     /**
@@ -50,7 +50,7 @@ public interface OutboxConfig {
     @WithDefault("2ms")
     Duration lingerPollInterval();
 
-    /** How long to wait for the broker's confirms of a batch before counting them as failures. */
+    /** How long the broker may confirm none of a batch's messages before the rest count as failures. */
     @WithDefault("5s")
     Duration confirmTimeout();
 

@@ -26,16 +26,8 @@ public record OutboxRow(
         String traceparent,
         String tracestate) {
 
-    /** A row without trace context. */
-    public OutboxRow(long id, UUID eventId, String aggregateId, long aggregateVersion, String eventType,
-                     String routingKey, String correlationId, String causationId, Integer schemaVersion,
-                     Long occurredAtMillis, byte[] envelope, int attempts, Instant createdAt) {
-        this(id, eventId, aggregateId, aggregateVersion, eventType, routingKey, correlationId, causationId,
-                schemaVersion, occurredAtMillis, envelope, attempts, createdAt, null, null);
-    }
-
-    /** Whether the writer stored the header fields in their columns (V24 and later). */
-    public boolean hasHeaderFields() {
+    /** Whether the writer filled the header fields' columns (api-service since V24). */
+    public boolean hasHeaderColumns() {
         return schemaVersion != null && occurredAtMillis != null;
     }
 }

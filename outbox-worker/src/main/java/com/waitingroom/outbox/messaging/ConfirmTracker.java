@@ -18,6 +18,8 @@ final class ConfirmTracker {
     final Map<String, Integer> indexByMessageId = new ConcurrentHashMap<>();
     private int resolved;
     private boolean connectionLost;
+    /** When the broker last resolved a message of this batch (a progressing batch is not timed out). */
+    private long lastProgressNanos = System.nanoTime();
 
     ConfirmTracker(long firstSeq, int size) {
         this.firstSeq = firstSeq;
@@ -50,6 +52,7 @@ final class ConfirmTracker {
                 resolved++;
             }
         }
+        lastProgressNanos = System.nanoTime();
         if (resolved == outcomes.length) {
             notifyAll();
         }
@@ -82,14 +85,21 @@ final class ConfirmTracker {
         return connectionLost;
     }
 
-    synchronized boolean await(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    /**
+     * Waits until every message is resolved; false once the broker resolved none of them for {@code quietMillis}
+     * (counted from this call or from the latest confirm, whichever is later), so a large batch that a slow broker
+     * keeps confirming is not failed, and a stalled one is failed as soon as a small one would be.
+     */
+    synchronized boolean await(long quietMillis) throws InterruptedException {
+        long quietNanos = quietMillis * 1_000_000L;
+        long awaitStarted = System.nanoTime();
         while (resolved < outcomes.length) {
-            long remaining = (deadline - System.nanoTime()) / 1_000_000L;
-            if (remaining <= 0) {
+            long since = lastProgressNanos - awaitStarted > 0 ? lastProgressNanos : awaitStarted;
+            long remainingNanos = since + quietNanos - System.nanoTime();
+            if (remainingNanos <= 0) {
                 return false;
             }
-            wait(remaining);
+            wait((remainingNanos + 999_999) / 1_000_000L); // rounded up: never gives up early
         }
         return true;
     }

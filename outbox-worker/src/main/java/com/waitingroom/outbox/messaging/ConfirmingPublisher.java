@@ -129,7 +129,10 @@ public final class ConfirmingPublisher implements AutoCloseable {
         return sent;
     }
 
-    /** Waits for the verdicts of a sent batch (at most the confirm timeout); one outcome per message. */
+    /**
+     * Waits for the verdicts of a sent batch, until the broker has confirmed none of its messages for the confirm
+     * timeout; one outcome per message.
+     */
     public List<PublishOutcome> await(Sent sent) throws InterruptedException {
         ConfirmTracker batch = sent.tracker;
         boolean complete = batch.await(confirmTimeout.toMillis());

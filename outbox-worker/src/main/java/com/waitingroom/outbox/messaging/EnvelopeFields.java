@@ -7,7 +7,6 @@ import com.waitingroom.outbox.domain.OutboxRow;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * The envelope fields a message's AMQP headers carry: from the row's columns, or, for a row written before V24
@@ -18,41 +17,46 @@ record EnvelopeFields(String causationId, int schemaVersion, long occurredAtMill
     private static final JsonFactory JSON = new JsonFactory();
 
     static EnvelopeFields of(OutboxRow row) throws ConfirmingPublisher.MalformedRowException {
-        if (row.hasHeaderFields()) {
+        if (row.hasHeaderColumns()) {
             return new EnvelopeFields(row.causationId(), row.schemaVersion(), row.occurredAtMillis());
         }
         try {
             return fromEnvelope(row.envelope());
-        } catch (IOException | DateTimeParseException | IllegalStateException | NumberFormatException e) {
+        } catch (IOException | RuntimeException e) { // whatever the stored text holds, the row is reported, not thrown
             throw new ConfirmingPublisher.MalformedRowException(
                     "malformed envelope (occurredAt/schemaVersion): " + e.getMessage());
         }
     }
 
-    /** The top-level causationId, schemaVersion and occurredAt of an envelope (the payload is skipped). */
+    /** The top-level causationId, schemaVersion and occurredAt of an envelope (nested values are skipped). */
     private static EnvelopeFields fromEnvelope(byte[] envelope) throws IOException {
         String causationId = null;
         Integer schemaVersion = null;
-        String occurredAt = null;
+        Instant occurredAt = null;
         try (JsonParser parser = JSON.createParser(envelope)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalStateException("not a JSON object");
+                throw new IOException("not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "causationId" -> causationId = value == JsonToken.VALUE_NULL ? null : parser.getValueAsString();
-                    case "schemaVersion" -> schemaVersion = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue()
-                            : value == JsonToken.VALUE_STRING ? Integer.parseInt(parser.getText()) : null;
-                    case "occurredAt" -> occurredAt = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    default -> parser.skipChildren();
+                    case "causationId" -> causationId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "schemaVersion" -> schemaVersion = switch (value) {
+                        case VALUE_NUMBER_INT -> parser.getIntValue();
+                        case VALUE_STRING -> Integer.valueOf(parser.getText());
+                        default -> null;
+                    };
+                    case "occurredAt" -> occurredAt = value == JsonToken.VALUE_STRING ? Instant.parse(parser.getText())
+                            : null;
+                    default -> { }
                 }
+                parser.skipChildren(); // an object or array value, wherever it is, is passed over whole
             }
         }
         if (schemaVersion == null || occurredAt == null) {
-            throw new IllegalStateException("no integer schemaVersion or no occurredAt");
+            throw new IOException("no integer schemaVersion or no occurredAt");
         }
-        return new EnvelopeFields(causationId, schemaVersion, Instant.parse(occurredAt).toEpochMilli());
+        return new EnvelopeFields(causationId, schemaVersion, occurredAt.toEpochMilli());
     }
 }

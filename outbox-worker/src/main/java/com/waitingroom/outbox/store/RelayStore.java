@@ -48,6 +48,7 @@ public final class RelayStore {
             ), candidates AS (
                 SELECT o.id, o.event_id, o.aggregate_id, o.aggregate_version, o.event_type, o.routing_key,
                        o.correlation_id, o.causation_id, o.schema_version,
+                       -- Instant.toEpochMilli's rounding (down); exact as extract() is numeric (PostgreSQL 14+)
                        floor(extract(epoch FROM o.occurred_at) * 1000)::bigint AS occurred_at_ms,
                        o.envelope, o.attempts, o.created_at, o.traceparent, o.tracestate
                 FROM outbox o
@@ -140,7 +141,7 @@ public final class RelayStore {
                     rows.add(new OutboxRow(
                             rs.getLong(1), (UUID) rs.getObject(2), rs.getString(3), rs.getLong(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            nullableInt(rs, 9), nullableLong(rs, 10), // null: a row of an older writer (V24)
+                            rs.getObject(9, Integer.class), rs.getObject(10, Long.class), // null: writer before V24
                             rs.getBytes(11), rs.getInt(12), // the stored text's bytes as received: no decode/encode
                             rs.getTimestamp(13).toInstant(), rs.getString(15), rs.getString(16)));
                 }
@@ -193,16 +194,6 @@ public final class RelayStore {
             Timestamp next = rs.getTimestamp(1);
             return Optional.ofNullable(next).map(Timestamp::toInstant);
         }
-    }
-
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
     }
 
     private static String truncate(String error) {
