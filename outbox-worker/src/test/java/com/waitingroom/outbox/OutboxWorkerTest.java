@@ -49,7 +49,7 @@ class OutboxWorkerTest {
     void relaysARowPerTheWireContractAndMarksItDispatchedAfterTheConfirm() throws Exception {
         String queueId = "wire-" + UUID.randomUUID();
         // microseconds, as api-service stores them: the occurred-at header is whole milliseconds, rounded down
-        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000));
+        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, lastMicrosecondOfASecond());
         try (TestConsumer consumer = new TestConsumer("#")) {
             long id = TestOutbox.commit(List.of(envelope)).get(0);
             TestConsumer.Received message = assertRelayedPerTheWireContract(consumer, envelope);
@@ -65,7 +65,7 @@ class OutboxWorkerTest {
     void relaysARowOfAWriterFromBeforeV24PerTheSameContract() throws Exception {
         // no header columns: the relay reads causationId, schemaVersion and occurredAt from the envelope itself
         String queueId = "wire-old-" + UUID.randomUUID();
-        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, Instant.now().truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000));
+        EventEnvelope envelope = TestOutbox.checkIn(queueId, 1, lastMicrosecondOfASecond());
         try (TestConsumer consumer = new TestConsumer("#")) {
             long id = TestOutbox.commit(List.of(envelope), TestOutbox.Writer.BEFORE_V24).get(0);
             assertRelayedPerTheWireContract(consumer, envelope);
@@ -92,6 +92,11 @@ class OutboxWorkerTest {
         TestOutbox.RowState dead = TestOutbox.state(id);
         assertEquals(1, dead.attempts(), "no retries: it can never be published");
         assertTrue(dead.lastError().startsWith("malformed envelope"), dead.lastError());
+    }
+
+    /** x.999999 s, in the past: rounding (instead of truncating) to milliseconds would be off by one. */
+    private static Instant lastMicrosecondOfASecond() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000);
     }
 
     /** Waits for the one message of {@code envelope}'s aggregate and checks it against the wire contract. */
