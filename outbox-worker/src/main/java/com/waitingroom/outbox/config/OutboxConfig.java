@@ -50,7 +50,7 @@ public interface OutboxConfig {
     @WithDefault("2ms")
     Duration lingerPollInterval();
 
-    /** How long the broker may confirm none of a batch's messages before the rest count as failures. */
+    /** How long the broker may confirm nothing on a worker's channel before a batch's unconfirmed rows fail. */
     @WithDefault("5s")
     Duration confirmTimeout();
 

@@ -18,7 +18,8 @@ final class ConfirmTracker {
     final Map<String, Integer> indexByMessageId = new ConcurrentHashMap<>();
     private int resolved;
     private boolean connectionLost;
-    /** When the broker last resolved a message of this batch (a progressing batch is not timed out). */
+    /** When the broker last answered on the channel while this batch was in flight (a confirm of it, or of a batch
+     * sent before or after it on the same channel): a channel that makes progress is not timed out. */
     private long lastProgressNanos = System.nanoTime();
 
     ConfirmTracker(long firstSeq, int size) {
@@ -86,9 +87,10 @@ final class ConfirmTracker {
     }
 
     /**
-     * Waits until every message is resolved; false once the broker resolved none of them for {@code quietMillis}
-     * (counted from this call or from the latest confirm, whichever is later), so a large batch that a slow broker
-     * keeps confirming is not failed, and a stalled one is failed as soon as a small one would be.
+     * Waits until every message is resolved; false once the broker confirmed nothing on the channel for
+     * {@code quietMillis} (counted from this call or from the latest confirm, whichever is later), so a large batch
+     * that a slow broker keeps confirming is not failed, and a stalled one is failed as soon as a small one would be.
+     * Bounded: the worker sends nothing more while it waits, so the channel's other batches run out.
      */
     synchronized boolean await(long quietMillis) throws InterruptedException {
         long quietNanos = quietMillis * 1_000_000L;

@@ -130,7 +130,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
     }
 
     /**
-     * Waits for the verdicts of a sent batch, until the broker has confirmed none of its messages for the confirm
+     * Waits for the verdicts of a sent batch, until the broker has confirmed nothing on the channel for the confirm
      * timeout; one outcome per message.
      */
     public List<PublishOutcome> await(Sent sent) throws InterruptedException {
