@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +100,15 @@ public final class RelayStore {
             SELECT id, event_id, aggregate_id, aggregate_version, event_type, attempts, created_at FROM relayed
             """;
 
+    /**
+     * A batch's transaction waits at most this long for a table lock. The claim never waits for rows (SKIP LOCKED),
+     * only behind a table lock someone else requested (DDL, LOCK TABLE): that request waits for this worker's batches
+     * in flight, whose transactions stay open until this worker finishes them, and this worker waits on the claim,
+     * a cycle PostgreSQL cannot see. Timing out rolls every batch in flight back (an outage: no attempt counted), so
+     * the lock is granted and the relay resumes after it.
+     */
+    private static final String BOUNDED_LOCK_WAIT = "SET LOCAL lock_timeout = '1s'";
+
     /** The claim with every per-aggregate look-up made: the reference the shortcut is tested against. */
     static final String CLAIM_ALWAYS_LOOKING_UP = CLAIM.replace("WHERE (SELECT found FROM skipped)", "");
 
@@ -125,6 +135,9 @@ public final class RelayStore {
 
     /** A claim while this worker's batch {@code inFlightIds} awaits its confirms (pipelining). */
     public Claim claim(Connection connection, int batchSize, Long[] inFlightIds) throws SQLException {
+        try (Statement bounded = connection.createStatement()) {
+            bounded.execute(BOUNDED_LOCK_WAIT);
+        }
         try (PreparedStatement statement = connection.prepareStatement(claimSql)) {
             statement.setInt(1, batchSize);
             Array inFlight = connection.createArrayOf("bigint", inFlightIds);

@@ -208,6 +208,43 @@ class RelayPipelineTest {
         }
     }
 
+    @Test
+    void aTableLockRequestedWhileBatchesAreInFlightIsGrantedAndTheRelayResumes() throws Exception {
+        // A DDL-strength lock waits for the batches in flight; the worker's next claim queued behind it would wait
+        // for ever (the batches in flight only end when the worker finishes them). The claim's lock timeout breaks it.
+        String first = "pipe-locked-a-" + UUID.randomUUID();
+        String second = "pipe-locked-b-" + UUID.randomUUID();
+        RelayEngine.Settings configured = OutboxRelay.settingsOf(config);
+        RelayEngine.Settings threeDeep = new RelayEngine.Settings(configured.batchSize(), 1, configured.safetyPoll(),
+                configured.linger(), configured.lingerPoll(), configured.confirmTimeout(), configured.mandatory(),
+                configured.maxAttempts(), configured.rowBackoff(), configured.outageBackoff(), 3);
+        try (TestConsumer consumer = new TestConsumer("#"); Connection admin = TestOutbox.connect()) {
+            RelayEngine engine = new RelayEngine("locked-test", dataSource, connector, threeDeep,
+                    new RelayMetrics(new SimpleMeterRegistry()));
+            try {
+                TestOutbox.commit(interleaved(first, second, 1000)); // twenty full batches
+                engine.start();
+                await().atMost(Duration.ofSeconds(15)).until(() -> consumer.forAggregates(Set.of(first)).size() > 100);
+                admin.setAutoCommit(false);
+                admin.createStatement().execute("SET LOCAL lock_timeout = '10s'"); // fails the test if it is not granted
+                admin.createStatement().execute("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"); // as DROP TRIGGER, ALTER do
+                admin.commit();
+                admin.setAutoCommit(true);
+                await().atMost(Duration.ofSeconds(60)).until(() -> TestOutbox.count(
+                        "SELECT count(*) FROM outbox WHERE aggregate_id LIKE 'pipe-locked-%'") == 0);
+            } finally {
+                engine.close();
+            }
+            Thread.sleep(300);
+            for (String aggregate : List.of(first, second)) {
+                List<TestConsumer.Received> received = consumer.forAggregates(Set.of(aggregate));
+                assertEquals(1000, received.stream().map(TestConsumer.Received::version).distinct().count(),
+                        "every version of " + aggregate + " delivered");
+                assertLastCopiesInOrder(received);
+            }
+        }
+    }
+
     private static List<EventEnvelope> interleaved(String a, String b, int versions) {
         List<EventEnvelope> events = new ArrayList<>();
         for (long v = 1; v <= versions; v++) {
