@@ -165,10 +165,7 @@ class RelayPipelineTest {
     void aBatchThatCannotBeCommittedTakesTheBatchesSentAfterItBackWithIt() throws Exception {
         String poisoned = "pipe-uncommittable-" + UUID.randomUUID();
         String healthy = "pipe-behind-" + UUID.randomUUID();
-        RelayEngine.Settings configured = OutboxRelay.settingsOf(config);
-        RelayEngine.Settings threeDeep = new RelayEngine.Settings(configured.batchSize(), 1, configured.safetyPoll(),
-                configured.linger(), configured.lingerPoll(), configured.confirmTimeout(), configured.mandatory(),
-                configured.maxAttempts(), configured.rowBackoff(), configured.outageBackoff(), 3);
+        RelayEngine.Settings threeDeep = oneWorkerThreeDeep();
         try (TestConsumer consumer = new TestConsumer("#"); Connection admin = TestOutbox.connect()) {
             // Moving the batch holding the poisoned aggregate's first row out of the outbox fails (as when the
             // database connection drops between the confirms and the commit) until the trigger is dropped.
@@ -214,10 +211,7 @@ class RelayPipelineTest {
         // for ever (the batches in flight only end when the worker finishes them). The claim's lock timeout breaks it.
         String first = "pipe-locked-a-" + UUID.randomUUID();
         String second = "pipe-locked-b-" + UUID.randomUUID();
-        RelayEngine.Settings configured = OutboxRelay.settingsOf(config);
-        RelayEngine.Settings threeDeep = new RelayEngine.Settings(configured.batchSize(), 1, configured.safetyPoll(),
-                configured.linger(), configured.lingerPoll(), configured.confirmTimeout(), configured.mandatory(),
-                configured.maxAttempts(), configured.rowBackoff(), configured.outageBackoff(), 3);
+        RelayEngine.Settings threeDeep = oneWorkerThreeDeep();
         try (TestConsumer consumer = new TestConsumer("#"); Connection admin = TestOutbox.connect()) {
             RelayEngine engine = new RelayEngine("locked-test", dataSource, connector, threeDeep,
                     new RelayMetrics(new SimpleMeterRegistry()));
@@ -243,6 +237,14 @@ class RelayPipelineTest {
                 assertLastCopiesInOrder(received);
             }
         }
+    }
+
+    /** The configured relay with one worker keeping up to three batches in flight. */
+    private RelayEngine.Settings oneWorkerThreeDeep() {
+        RelayEngine.Settings configured = OutboxRelay.settingsOf(config);
+        return new RelayEngine.Settings(configured.batchSize(), 1, configured.safetyPoll(), configured.linger(),
+                configured.lingerPoll(), configured.confirmTimeout(), configured.mandatory(), configured.maxAttempts(),
+                configured.rowBackoff(), configured.outageBackoff(), 3);
     }
 
     private static List<EventEnvelope> interleaved(String a, String b, int versions) {
