@@ -222,14 +222,20 @@ post_script() { # file body
   printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.headers["Authorization"]="Bearer %s"\nwrk.body=[=[%s]=]\n' \
     "$TOKEN" "$2" > "$1"
 }
+warmup_wrk() { # connections seconds script: exits the bench when wrk fails or a warm-up request is refused
+  wrk -t"$WRK_THREADS" -c"$1" -d"$2s" -s "$3" "http://127.0.0.1:$PORT/events" > "$WORK/warmup.out" \
+    || { cat "$WORK/warmup.out" >&2; exit 1; }
+  if grep -q 'Non-2xx or 3xx responses\|Socket errors' "$WORK/warmup.out"; then
+    echo "the warm-up got refused or failed requests:" >&2; cat "$WORK/warmup.out" >&2; exit 1
+  fi
+}
 post_script "$WORK/warmup-single.lua" "{\"timestamp\":\"$NOW\",\"service\":\"bench-warmup-$RUN_ID\",\"message\":\"warm\"}"
-wrk -t"$WRK_THREADS" -c64 -d5s -s "$WORK/warmup-single.lua" "http://127.0.0.1:$PORT/events" >/dev/null
+warmup_wrk 64 5 "$WORK/warmup-single.lua"
 warmup_batches() { # seconds: prints the share of a core the JIT compiler threads used meanwhile (percent)
   local jit_before
   jit_before=$(jit_ticks "$SERVICE_PID")
   post_script "$WORK/warmup-batch.lua" "${batch_body//@BATCH_SERVICE@/bench-warmup-$RUN_ID}"
-  wrk -t"$WRK_THREADS" -c"$BATCH_CONNECTIONS" -d"${1}s" -s "$WORK/warmup-batch.lua" "http://127.0.0.1:$PORT/events" > "$WORK/warmup.out"
-  grep -q '^Non-2xx' "$WORK/warmup.out" && { echo "the warm-up got non-2xx answers:" >&2; cat "$WORK/warmup.out" >&2; exit 1; }
+  warmup_wrk "$BATCH_CONNECTIONS" "$1" "$WORK/warmup-batch.lua"
   awk -v t=$(( $(jit_ticks "$SERVICE_PID") - jit_before )) -v hz="$(getconf CLK_TCK)" -v s="$1" 'BEGIN { printf "%.0f", 100 * t / hz / s }'
 }
 jit_share=$(warmup_batches "$WARMUP_SECONDS")

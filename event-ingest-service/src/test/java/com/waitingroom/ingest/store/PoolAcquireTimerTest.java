@@ -56,9 +56,13 @@ class PoolAcquireTimerTest {
     }
 
     @AfterEach
-    void close() {
-        pool.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+    void close() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
