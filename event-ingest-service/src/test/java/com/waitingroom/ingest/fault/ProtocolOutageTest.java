@@ -6,9 +6,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +33,35 @@ import io.restassured.response.Response;
 @QuarkusTestResource(value = PostgresProxyResource.class, restrictToAnnotatedClass = true)
 class ProtocolOutageTest {
 
+    /** Every request is answered by the ack timeout (4 s here) at the latest; twice that is a hang. */
+    private static final Duration ANSWER_LIMIT = Duration.ofSeconds(8);
+
+    /**
+     * The request's answer, or a failure with what the service was doing: a thread dump of this JVM (the
+     * service runs in it) and its readiness. This test hung once in a CI run out of many (no answer in 45 s,
+     * nothing logged after the first failed flush) and never in a loop; the dump is what tells why next time.
+     */
+    private static Response answeredWithin(Duration limit, Supplier<Response> request) throws Exception {
+        CompletableFuture<Response> call = CompletableFuture.supplyAsync(request);
+        try {
+            return call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            StringBuilder dump = new StringBuilder();
+            for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                dump.append(thread);
+                if (thread.getStackTrace().length > 8) { // ThreadInfo.toString stops at 8 frames
+                    for (int i = 8; i < Math.min(40, thread.getStackTrace().length); i++) {
+                        dump.append("\tat ").append(thread.getStackTrace()[i]).append('\n');
+                    }
+                }
+            }
+            String readiness = management().get("/q/health/ready").asString();
+            System.out.println("ProtocolOutageTest: no answer within " + limit + "; readiness " + readiness + "\n" + dump);
+            throw new IllegalStateException("no answer within " + limit + " (the ack timeout is 4 s); readiness "
+                    + readiness + "; thread dump on stdout");
+        }
+    }
+
     private static String otlpJson(String service, long nanos) {
         return """
                 {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"%s"}}]},
@@ -36,7 +71,7 @@ class ProtocolOutageTest {
     }
 
     @Test
-    void outageAnswers503WithRetryAfterAndTheRetryStoresEachRecordOnce() {
+    void outageAnswers503WithRetryAfterAndTheRetryStoresEachRecordOnce() throws Exception {
         String service = "otlp-outage-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
         String body = otlpJson(service, now.getEpochSecond() * 1_000_000_000L + now.getNano());
@@ -46,13 +81,13 @@ class ProtocolOutageTest {
         try {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(503));
             // A request that reaches the writer before a flush has failed is queued and answered 503
-            // NOT_YET_DURABLE only at the ack timeout (20 s); the open breaker refuses the next ones at once.
+            // NOT_YET_DURABLE only at the ack timeout (4 s here); the open breaker refuses the next ones at once.
             await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
-                Response response = asWriter().contentType("application/json").body(body).post("/v1/logs");
+                Response response = answeredWithin(ANSWER_LIMIT, () -> asWriter().contentType("application/json").body(body).post("/v1/logs"));
                 assertEquals(503, response.statusCode(), response.asString());
                 assertNotNull(response.header("Retry-After"));
             });
-            Response loki = asWriter().contentType("application/json").body(lokiBody).post("/loki/api/v1/push");
+            Response loki = answeredWithin(ANSWER_LIMIT, () -> asWriter().contentType("application/json").body(lokiBody).post("/loki/api/v1/push"));
             assertEquals(503, loki.statusCode(), loki.asString());
             assertNotNull(loki.header("Retry-After"));
         } finally {
