@@ -14,7 +14,6 @@ import com.waitingroom.ingest.domain.PageCursor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -66,7 +65,7 @@ public class EventQueryRepository {
         params.addValue(limit + 1);
         sql.append(" ORDER BY ts").append(direction).append(", event_id").append(direction)
                 .append(" LIMIT $").append(params.size());
-        return run(sql.toString(), params).map(rows -> {
+        return Statements.execute(pool, sql.toString(), params).map(rows -> {
             List<StoredEvent> events = new ArrayList<>(Math.min(rows.size(), limit));
             for (Row row : rows) {
                 if (events.size() == limit) {
@@ -86,7 +85,7 @@ public class EventQueryRepository {
         StringBuilder sql = new StringBuilder("SELECT count(*) FROM ingest_events");
         Tuple params = Tuple.tuple();
         filter.appendWhere(sql, params, from, to);
-        return run(sql.toString(), params).map(rows -> rows.iterator().next().getLong(0));
+        return Statements.execute(pool, sql.toString(), params).map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The events of [from, to) that match the filter, per severity. */
@@ -95,7 +94,7 @@ public class EventQueryRepository {
         Tuple params = Tuple.tuple();
         filter.appendWhere(sql, params, from, to);
         sql.append(" GROUP BY severity");
-        return run(sql.toString(), params).map(rows -> {
+        return Statements.execute(pool, sql.toString(), params).map(rows -> {
             Map<String, Long> counts = new HashMap<>();
             long total = 0;
             for (Row row : rows) {
@@ -115,22 +114,13 @@ public class EventQueryRepository {
                 FROM ingest_event_counts
                 WHERE minute >= date_trunc('minute', now()) - interval '1439 minutes' AND minute <= now()
                 GROUP BY service ORDER BY service""";
-        return run(sql, Tuple.tuple()).map(rows -> {
+        return Statements.execute(pool, sql, Tuple.tuple()).map(rows -> {
             List<ServiceCount> counts = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 counts.add(new ServiceCount(row.getString(0), row.getLong(1), row.getLong(2)));
             }
             return counts;
         });
-    }
-
-    /**
-     * Through an acquired connection: {@code pool.preparedQuery()} arms a connection-wait timer that vertx-sql-client
-     * does not cancel when getting a connection fails (eclipse-vertx/vertx-sql-client#1706), so during an outage every
-     * failed query logged an "Uncaught exception … Result is already complete" stack trace 30 s later.
-     */
-    private Future<RowSet<Row>> run(String sql, Tuple params) {
-        return pool.withConnection(connection -> connection.preparedQuery(sql).execute(params));
     }
 
     private static OffsetDateTime utc(OffsetDateTime value) {

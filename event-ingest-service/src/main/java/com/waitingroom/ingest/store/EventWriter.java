@@ -203,9 +203,7 @@ public class EventWriter {
         inFlightFlushes.incrementAndGet();
         long started = System.nanoTime();
         Tuple params = BatchInsert.parameters(batch, rows, slot, ignoreDuplicates);
-        // through an acquired connection, not pool.preparedQuery(): see EventQueryRepository.run (vertx-sql-client#1706)
-        String sql = BatchInsert.sql(ignoreDuplicates);
-        pool.withConnection(connection -> connection.preparedQuery(sql).execute(params)).onComplete(result -> {
+        Statements.execute(pool, BatchInsert.sql(ignoreDuplicates), params).onComplete(result -> {
             boolean retryingIgnoringDuplicates = false;
             try {
                 if (result.succeeded()) {
