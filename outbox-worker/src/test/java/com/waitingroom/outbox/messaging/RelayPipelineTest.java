@@ -140,8 +140,7 @@ class RelayPipelineTest {
 
             // The cause is fixed; the relay (pipelined, as configured) delivers the rest in order.
             consumer.channel().queueDelete(rejectQueue);
-            RelayEngine engine = new RelayEngine("pipeline-test", dataSource, connector, OutboxRelay.settingsOf(config),
-                    new RelayMetrics(new SimpleMeterRegistry()));
+            RelayEngine engine = engine("pipeline-test", OutboxRelay.settingsOf(config));
             try {
                 engine.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> TestOutbox.count(
@@ -175,8 +174,7 @@ class RelayPipelineTest {
             admin.createStatement().execute("CREATE TRIGGER refuse_dispatch BEFORE DELETE ON outbox FOR EACH ROW"
                     + " WHEN (OLD.aggregate_id = '" + poisoned + "' AND OLD.aggregate_version = 1)"
                     + " EXECUTE FUNCTION refuse_dispatch()");
-            RelayEngine engine = new RelayEngine("uncommittable-test", dataSource, connector, threeDeep,
-                    new RelayMetrics(new SimpleMeterRegistry()));
+            RelayEngine engine = engine("uncommittable-test", threeDeep);
             try {
                 TestOutbox.commit(interleaved(poisoned, healthy, 150)); // three full batches
                 engine.start();
@@ -213,8 +211,7 @@ class RelayPipelineTest {
         String second = "pipe-locked-b-" + UUID.randomUUID();
         RelayEngine.Settings threeDeep = oneWorkerThreeDeep();
         try (TestConsumer consumer = new TestConsumer("#"); Connection admin = TestOutbox.connect()) {
-            RelayEngine engine = new RelayEngine("locked-test", dataSource, connector, threeDeep,
-                    new RelayMetrics(new SimpleMeterRegistry()));
+            RelayEngine engine = engine("locked-test", threeDeep);
             try {
                 TestOutbox.commit(interleaved(first, second, 1000)); // twenty full batches
                 engine.start();
@@ -237,6 +234,11 @@ class RelayPipelineTest {
                 assertLastCopiesInOrder(received);
             }
         }
+    }
+
+    /** An engine on the test's database and broker, with its own metrics. */
+    private RelayEngine engine(String name, RelayEngine.Settings settings) {
+        return new RelayEngine(name, dataSource, connector, settings, new RelayMetrics(new SimpleMeterRegistry()));
     }
 
     /** The configured relay with one worker keeping up to three batches in flight. */
