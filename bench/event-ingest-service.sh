@@ -159,11 +159,16 @@ PY
 
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1"; }
 
+# wrk reads its script once per thread and once more in its main thread, so the script is a file: from a pipe
+# (<(...)) only the first reader got it, and the warm-up threads sent GETs without a token (401s, nothing warmed)
+post_script() { # file body
+  printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.headers["Authorization"]="Bearer %s"\nwrk.body=[=[%s]=]\n' \
+    "$TOKEN" "$2" > "$1"
+}
 run_wrk() { # name connections body
   local name=$1 connections=$2 body=$3
-  { cat "$WORK/count.lua"
-    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer %s"\nwrk.body = [=[%s]=]\n' "$TOKEN" "$body"
-  } > "$WORK/$name.lua"
+  post_script "$WORK/$name.post.lua" "$body"
+  cat "$WORK/count.lua" "$WORK/$name.post.lua" > "$WORK/$name.lua"
   local before after
   before=$(cpu_ticks)
   wrk -t"$WRK_THREADS" -c"$connections" -d"${DURATION}s" --timeout 30s -s "$WORK/$name.lua" \
@@ -216,12 +221,6 @@ batch_round() { # round: the service's batch phase; prints RESULT … plus rows_
 # Warm-up until the JIT has compiled the batch path: on a shared 2-core box its compiler threads stay busy
 # for tens of seconds, and CPU they spend during a measured phase would be charged to the service's rows.
 echo "warm-up (5 s single events, then batches for ${WARMUP_SECONDS}s)..."
-# wrk reads its script once per thread and once more in its main thread, so the script is a file: from a pipe
-# (<(...)) only the first reader got it, and the warm-up threads sent GETs without a token (401s, nothing warmed)
-post_script() { # file body
-  printf 'wrk.method="POST"\nwrk.headers["Content-Type"]="application/json"\nwrk.headers["Authorization"]="Bearer %s"\nwrk.body=[=[%s]=]\n' \
-    "$TOKEN" "$2" > "$1"
-}
 warmup_wrk() { # connections seconds script: exits the bench when wrk fails or a warm-up request is refused
   wrk -t"$WRK_THREADS" -c"$1" -d"$2s" -s "$3" "http://127.0.0.1:$PORT/events" > "$WORK/warmup.out" \
     || { cat "$WORK/warmup.out" >&2; exit 1; }
