@@ -222,7 +222,7 @@ batch_round() { # round: the service's batch phase; prints RESULT … plus rows_
 # for tens of seconds, and CPU they spend during a measured phase would be charged to the service's rows.
 echo "warm-up (5 s single events, then batches for ${WARMUP_SECONDS}s)..."
 warmup_wrk() { # connections seconds script: exits the bench when wrk fails or a warm-up request is refused
-  wrk -t"$WRK_THREADS" -c"$1" -d"$2s" -s "$3" "http://127.0.0.1:$PORT/events" > "$WORK/warmup.out" \
+  wrk -t"$WRK_THREADS" -c"$1" -d"$2s" --timeout 30s -s "$3" "http://127.0.0.1:$PORT/events" > "$WORK/warmup.out" \
     || { cat "$WORK/warmup.out" >&2; exit 1; }
   if grep -q 'Non-2xx or 3xx responses\|Socket errors' "$WORK/warmup.out"; then
     echo "the warm-up got refused or failed requests:" >&2; cat "$WORK/warmup.out" >&2; exit 1

@@ -2,6 +2,7 @@ package com.waitingroom.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.waitingroom.testsupport.http.Http11Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +67,7 @@ public final class HealthProbes {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CLIENT_TIMEOUT).build();
+    private final HttpClient http = Http11Client.create(CLIENT_TIMEOUT);
     private final String baseUri;
     private final List<Probe> all = new ArrayList<>();
 

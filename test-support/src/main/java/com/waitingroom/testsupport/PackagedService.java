@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import com.waitingroom.testsupport.auth.LocalIssuer;
+import com.waitingroom.testsupport.http.Http11Client;
 
 /**
  * The module's packaged Quarkus app (test profile) running as its own process on a free port, its output
@@ -125,8 +126,7 @@ public final class PackagedService implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = Http11Client.create(Duration.ofSeconds(2));
         long deadline = System.nanoTime() + START_UP.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -1,5 +1,6 @@
 package com.waitingroom.ingest.fault;
 
+import java.time.Duration;
 import java.util.Map;
 
 import com.waitingroom.ingest.TestDb;
@@ -13,6 +14,9 @@ public class PostgresProxyResource implements QuarkusTestResourceLifecycleManage
 
     static volatile TcpProxy proxy;
 
+    /** The writer's ack timeout under this resource: the latest a request caught in the outage is answered. */
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(4);
+
     @Override
     public Map<String, String> start() {
         try {
@@ -25,9 +29,9 @@ public class PostgresProxyResource implements QuarkusTestResourceLifecycleManage
                 "quarkus.datasource.reactive.url", "postgresql://" + hostPort,
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort,
                 // recover quickly once the proxy is restored; requests caught in the failed flush get
-                // 503 NOT_YET_DURABLE after 4 s so their clients come back during the outage
+                // 503 NOT_YET_DURABLE after ACK_TIMEOUT so their clients come back during the outage
                 "ingest.writer.breaker-max-open", "PT1S",
-                "ingest.writer.ack-timeout", "PT4S");
+                "ingest.writer.ack-timeout", ACK_TIMEOUT.toString());
     }
 
     @Override

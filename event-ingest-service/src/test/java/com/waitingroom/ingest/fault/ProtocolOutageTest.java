@@ -33,33 +33,53 @@ import io.restassured.response.Response;
 @QuarkusTestResource(value = PostgresProxyResource.class, restrictToAnnotatedClass = true)
 class ProtocolOutageTest {
 
-    /** Every request is answered by the ack timeout (4 s here) at the latest; twice that is a hang. */
-    private static final Duration ANSWER_LIMIT = Duration.ofSeconds(8);
+    /** Every request is answered by the ack timeout at the latest; twice that is a hang. */
+    private static final Duration ANSWER_LIMIT = PostgresProxyResource.ACK_TIMEOUT.multipliedBy(2);
 
     /**
      * The request's answer, or a failure with what the service was doing: a thread dump of this JVM (the
-     * service runs in it) and its readiness. This test hung once in a CI run out of many (no answer in 45 s,
-     * nothing logged after the first failed flush) and never in a loop; the dump is what tells why next time.
+     * service runs in it), printed first, then its readiness. This test hung once in a CI run out of many (no
+     * answer in 45 s, nothing logged after the first failed flush) and never in a loop; the dump is what
+     * tells why next time.
      */
     private static Response answeredWithin(Duration limit, Supplier<Response> request) throws Exception {
         CompletableFuture<Response> call = CompletableFuture.supplyAsync(request);
         try {
             return call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            StringBuilder dump = new StringBuilder();
-            for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-                dump.append(thread);
-                if (thread.getStackTrace().length > 8) { // ThreadInfo.toString stops at 8 frames
-                    for (int i = 8; i < Math.min(40, thread.getStackTrace().length); i++) {
-                        dump.append("\tat ").append(thread.getStackTrace()[i]).append('\n');
-                    }
-                }
+            System.out.println("ProtocolOutageTest: no answer within " + limit + " (ack timeout "
+                    + PostgresProxyResource.ACK_TIMEOUT + "); thread dump:\n" + threadDump());
+            String readiness;
+            try {
+                readiness = CompletableFuture.supplyAsync(() -> management().get("/q/health/ready").asString())
+                        .get(2, TimeUnit.SECONDS);
+            } catch (Exception unanswered) {
+                readiness = "unknown (" + unanswered + ")";
             }
-            String readiness = management().get("/q/health/ready").asString();
-            System.out.println("ProtocolOutageTest: no answer within " + limit + "; readiness " + readiness + "\n" + dump);
-            throw new IllegalStateException("no answer within " + limit + " (the ack timeout is 4 s); readiness "
-                    + readiness + "; thread dump on stdout");
+            System.out.println("ProtocolOutageTest: readiness " + readiness);
+            throw new IllegalStateException("no answer within " + limit + "; readiness " + readiness
+                    + "; thread dump on stdout");
         }
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockName() != null) {
+                dump.append(" on ").append(thread.getLockName());
+            }
+            if (thread.getLockOwnerName() != null) {
+                dump.append(" owned by \"").append(thread.getLockOwnerName()).append('"');
+            }
+            dump.append('\n');
+            StackTraceElement[] frames = thread.getStackTrace();
+            for (int i = 0; i < Math.min(40, frames.length); i++) {
+                dump.append("\tat ").append(frames[i]).append('\n');
+            }
+            dump.append('\n');
+        }
+        return dump.toString();
     }
 
     private static String otlpJson(String service, long nanos) {
@@ -81,7 +101,7 @@ class ProtocolOutageTest {
         try {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> management().get("/q/health/ready").then().statusCode(503));
             // A request that reaches the writer before a flush has failed is queued and answered 503
-            // NOT_YET_DURABLE only at the ack timeout (4 s here); the open breaker refuses the next ones at once.
+            // NOT_YET_DURABLE only at the ack timeout; the open breaker refuses the next ones at once.
             await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
                 Response response = answeredWithin(ANSWER_LIMIT, () -> asWriter().contentType("application/json").body(body).post("/v1/logs"));
                 assertEquals(503, response.statusCode(), response.asString());

@@ -2,6 +2,7 @@ package com.waitingroom.testsupport.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.waitingroom.testsupport.http.Http11Client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -69,14 +70,7 @@ public final class AuthMatrix {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
-    /*
-     * HTTP/1.1, not the JDK default (an h2c upgrade on http://): the JDK client (17 and 25) misreads an
-     * upgraded response larger than HTTP/2's initial 64 KiB window, as the ~69 KB OpenAPI document is:
-     * "protocol error: Frame type(32) …" on 2–13 % of GETs here, while a recording proxy showed the
-     * server's frames well formed every time.
-     */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = Http11Client.create(Duration.ofSeconds(5));
     private final LocalIssuer issuer;
     private final Function<String, String> pathParameterValues;
 

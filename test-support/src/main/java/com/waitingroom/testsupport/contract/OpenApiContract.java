@@ -7,6 +7,7 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredRequest;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
 import com.waitingroom.testsupport.TestPorts;
+import com.waitingroom.testsupport.http.Http11Client;
 import io.restassured.RestAssured;
 import io.restassured.filter.FilterContext;
 import io.restassured.filter.OrderedFilter;
@@ -15,7 +16,6 @@ import io.restassured.specification.FilterableResponseSpecification;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -120,7 +120,7 @@ public final class OpenApiContract {
 
     private static String fetch(URI url) {
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<String> answer = Http11Client.create(Duration.ofSeconds(5))
                     .send(HttpRequest.newBuilder(url).header("Accept", "application/json")
                             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
