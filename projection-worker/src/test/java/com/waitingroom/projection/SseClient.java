@@ -1,5 +1,7 @@
 package com.waitingroom.projection;
 
+import com.waitingroom.testsupport.http.Http11Client;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -21,8 +23,7 @@ final class SseClient implements AutoCloseable {
     record Event(String id, String name, String data) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(); // as a browser on http://
+    private static final HttpClient HTTP = Http11Client.create(Duration.ofSeconds(5)); // as a browser on http://
 
     final int status;
     final String contentType;

@@ -1,5 +1,6 @@
 package com.waitingroom.system;
 
+import com.waitingroom.testsupport.http.Http11Client;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,8 +135,7 @@ class MetricsExpositionIT extends SuiteTest {
      * connection's that the previous test left idle.
      */
     private static String scrape(ServiceProcess service) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = Http11Client.create(Duration.ofSeconds(5));
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/metrics"))

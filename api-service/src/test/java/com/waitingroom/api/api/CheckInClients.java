@@ -2,6 +2,7 @@ package com.waitingroom.api.api;
 
 import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.SigtermLoad;
+import com.waitingroom.testsupport.http.Http11Client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,8 +29,7 @@ final class CheckInClients extends SigtermLoad {
     /** Well below a queue's default capacity (100): every check-in can be accepted. */
     private static final int CHECK_INS_PER_QUEUE = 50;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = Http11Client.create(Duration.ofSeconds(5));
     private final URI base;
     private final String prefix;
 

@@ -3,6 +3,7 @@ package com.waitingroom.api.api;
 import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.PackagedService;
+import com.waitingroom.testsupport.http.Http11Client;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -47,8 +48,7 @@ class SigtermDrainIT {
 
     @Test
     void everyRequestSentBeforeTheListenerClosedIsAnswered() throws Exception {
-        HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient probe = Http11Client.create(Duration.ofSeconds(2));
         PackagedService service = PackagedService.startReady("256m", "sigterm-drain-it.log");
         URI base = service.uri("");
         CheckInClients steady = new CheckInClients(base, run + "-s", STEADY_CLIENTS);

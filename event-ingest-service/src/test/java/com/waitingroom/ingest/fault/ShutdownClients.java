@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.waitingroom.testsupport.SigtermLoad;
+import com.waitingroom.testsupport.http.Http11Client;
 
 /**
  * Producers POSTing batches over HTTP/1.1 keep-alive until told to stop or until the listener is
@@ -24,8 +25,7 @@ final class ShutdownClients extends SigtermLoad {
 
     private static final int EVENTS_PER_REQUEST = 20;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = Http11Client.create(Duration.ofSeconds(5));
     private final URI uri;
     private final String service;
     private final AtomicLong sequence = new AtomicLong();

@@ -24,6 +24,7 @@ import com.waitingroom.security.Roles;
 import com.waitingroom.testsupport.LocalInfra;
 import com.waitingroom.testsupport.PackagedService;
 import com.waitingroom.testsupport.auth.LocalIssuer;
+import com.waitingroom.testsupport.http.Http11Client;
 
 /**
  * SIGTERM under load against the packaged service running as its own process. The commits are
@@ -44,8 +45,7 @@ class SigtermDrainIT {
 
     @Test
     void everyRequestSentBeforeTheListenerClosedIsAnswered() throws Exception {
-        HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient probe = Http11Client.create(Duration.ofSeconds(2));
         PackagedService app = PackagedService.startReady("512m", "sigterm-drain-it.log");
         // health and metrics: the management interface
         int managementPort = app.managementPort();
